@@ -1,0 +1,1 @@
+"""Per-cell name facts and their replay over an order of cells."""

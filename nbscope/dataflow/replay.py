@@ -1,0 +1,466 @@
+"""Replay cells' operations in some order and judge every read of a name.
+
+The state is, per namespace layer, the set of events that may have last
+happened to each name on some path (a reaching-definitions analysis): a name is
+bound when every reaching event binds it, unbound when none does, and maybe
+bound otherwise. Branches copy the state and join it back; loops iterate to a
+fixed point and record verdicts only on the last pass; ``try`` handlers start
+from the join of the states the body passed through. Calls of functions the
+notebook defines replay the body at the call, against the globals of that
+moment, which is when Python resolves a function's global names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Iterable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from .ir import (
+    ASSUMED,
+    INITIAL,
+    Bind,
+    Branch,
+    Call,
+    Catch,
+    CellIR,
+    ClassBody,
+    DefineFunction,
+    Delete,
+    Event,
+    EventKind,
+    FunctionIR,
+    Jump,
+    Loop,
+    MaybeBind,
+    Op,
+    Opaque,
+    Reset,
+    Resolve,
+    Scope,
+    Try,
+    Use,
+)
+
+_MAX_FIXPOINT_ROUNDS = 12
+_MAX_CALL_DEPTH = 6
+_INITIAL_SET = frozenset({INITIAL})
+_BOUND_KINDS = (EventKind.BIND, EventKind.ASSUMED)
+
+
+class Status(Enum):
+    BOUND = "bound"
+    MAYBE = "maybe"
+    UNBOUND = "unbound"
+    UNKNOWN = "unknown"  # something nbscope cannot see through may have bound it
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A read that may fail: where, how sure, and the events that reach it.
+
+    ``calls`` is the chain of calls, outermost first, through which a read in
+    a function body ran; empty for a read made by the cell itself. ``certain``
+    says the read runs whenever its cell runs (no branch or loop decides it).
+    """
+
+    use: Use
+    status: Status
+    events: frozenset[Event]
+    certain: bool
+    calls: tuple[Call, ...] = ()
+
+    @property
+    def cell(self) -> int:
+        """The cell whose run fails: the outermost call's, or the read's own."""
+        return self.calls[0].site.cell if self.calls else self.use.site.cell
+
+
+class Layer:
+    """One namespace: name → reaching events; absent names have ``default``."""
+
+    __slots__ = ("entries", "default")
+
+    def __init__(self, entries: dict[str, frozenset[Event]] | None = None,
+                 default: frozenset[Event] = _INITIAL_SET) -> None:
+        self.entries = entries if entries is not None else {}
+        self.default = default
+
+    def get(self, name: str) -> frozenset[Event]:
+        return self.entries.get(name, self.default)
+
+    def copy(self) -> Layer:
+        return Layer(dict(self.entries), self.default)
+
+    def same_as(self, other: Layer) -> bool:
+        return self.default == other.default and self.entries == other.entries
+
+
+class State:
+    """The layers visible at a point, whether the point is reached on every run, and liveness."""
+
+    __slots__ = ("layers", "certain", "dead")
+
+    def __init__(self, layers: list[Layer], certain: bool = True, dead: bool = False) -> None:
+        self.layers = layers
+        self.certain = certain
+        self.dead = dead
+
+    def copy(self, certain: bool | None = None) -> State:
+        return State([layer.copy() for layer in self.layers],
+                     self.certain if certain is None else certain, self.dead)
+
+    def same_as(self, other: State) -> bool:
+        return len(self.layers) == len(other.layers) and all(
+            a.same_as(b) for a, b in zip(self.layers, other.layers, strict=True))
+
+
+def fresh_state() -> State:
+    """The state of a new kernel: nothing bound."""
+    return State([Layer()])
+
+
+def join(states: Sequence[State]) -> State:
+    """Merge the states of paths that meet; dead paths count only if all are dead."""
+    alive = [state for state in states if not state.dead]
+    chosen = alive or list(states)
+    if len(chosen) == 1:
+        result = chosen[0].copy()
+        result.dead = not alive
+        return result
+    depth = min(len(state.layers) for state in chosen)
+    layers = [_join_layers([state.layers[i] for state in chosen]) for i in range(depth)]
+    certain = all(state.certain for state in chosen)
+    return State(layers, certain, dead=not alive)
+
+
+def _join_layers(layers: list[Layer]) -> Layer:
+    default = frozenset().union(*(layer.default for layer in layers))
+    names: set[str] = set()
+    for layer in layers:
+        names.update(layer.entries)
+    entries = {}
+    for name in names:
+        first = layers[0].get(name)
+        if all(layer.get(name) is first for layer in layers[1:]):
+            entries[name] = first
+        else:
+            entries[name] = frozenset().union(*(layer.get(name) for layer in layers))
+    return Layer(entries, default)
+
+
+class Replay:
+    """Runs cells over one evolving state and collects verdicts on failing reads.
+
+    ``builtins`` are the names that resolve when no namespace binds them (the
+    running Python's builtins and the names the kernel provides).
+    """
+
+    def __init__(self, builtins: Container[str]) -> None:
+        self.builtins = builtins
+        self.verdicts: list[Verdict] = []
+        self._silence = 0
+        self._loops: list[tuple[list[State], list[State]]] = []
+        self._returns: list[list[State]] = []
+        self._catchers: list[list[State]] = []
+        self._calls: list[Call] = []
+        self._active: list[FunctionIR] = []
+        self._checking_locals = False
+        self._pending_functions: list[FunctionIR] = []
+        self._seen_functions: set[int] = set()
+
+    # --- public --------------------------------------------------------------------
+
+    def run_cell(self, state: State, cell: CellIR) -> State:
+        """Run one cell on ``state``; returns the state after it (the cell's end)."""
+        result = self.run(cell.body, state)
+        result.dead = False  # the next cell runs whatever this one did
+        result.certain = True
+        return result
+
+    def check_function_locals(self) -> None:
+        """Judge local-variable reads in every function met so far, on their own."""
+        while self._pending_functions:
+            function = self._pending_functions.pop()
+            state = State([Layer(default=frozenset({ASSUMED})), _parameter_layer(function)])
+            saved = self._checking_locals
+            self._checking_locals = True
+            try:
+                self._run_function_body(function, state)
+            finally:
+                self._checking_locals = saved
+
+    # --- interpretation -------------------------------------------------------------------
+
+    def run(self, ops: Iterable[Op], state: State) -> State:
+        for op in ops:
+            state = self._step(op, state)
+        return state
+
+    def _step(self, op: Op, state: State) -> State:
+        kind = type(op)
+        if kind is Use:
+            self._use(op, state)  # type: ignore[arg-type]
+        elif kind is Bind:
+            self._bind(state, op.depth, op.name, frozenset({op.event}))  # type: ignore[union-attr]
+        elif kind is Call:
+            state = self._call(op, state)  # type: ignore[arg-type]
+        elif kind is Branch:
+            state = self._branch(op, state)  # type: ignore[arg-type]
+        elif kind is Loop:
+            state = self._loop(op, state)  # type: ignore[arg-type]
+        elif kind is Try:
+            state = self._try(op, state)  # type: ignore[arg-type]
+        elif kind is DefineFunction:
+            self._define(op, state)  # type: ignore[arg-type]
+        elif kind is ClassBody or kind is Scope:
+            state = self._scope(op, state)  # type: ignore[arg-type]
+        elif kind is Delete:
+            if op.check is not None:  # type: ignore[union-attr]
+                self._use(op.check, state)  # type: ignore[union-attr]
+            self._bind(state, op.depth, op.name, frozenset({op.event}))  # type: ignore[union-attr]
+        elif kind is MaybeBind:
+            layer = self._layer(state, op.depth)  # type: ignore[union-attr]
+            layer.entries[op.name] = layer.get(op.name) | {op.event}  # type: ignore[union-attr]
+        elif kind is Opaque:
+            self._opaque(state, op.event)  # type: ignore[union-attr]
+        elif kind is Reset:
+            state.layers[0] = Layer(default=frozenset({op.event}))  # type: ignore[union-attr]
+        elif kind is Jump:
+            state = self._jump(op, state)  # type: ignore[arg-type]
+        return state
+
+    @staticmethod
+    def _layer(state: State, depth: int) -> Layer:
+        while len(state.layers) <= depth:  # defensive: never index past the stack
+            state.layers.append(Layer())
+        return state.layers[depth]
+
+    def _bind(self, state: State, depth: int, name: str, events: frozenset[Event]) -> None:
+        self._layer(state, depth).entries[name] = events
+
+    @staticmethod
+    def _opaque(state: State, event: Event) -> None:
+        layer = state.layers[0]
+        layer.default = layer.default | {event}
+        for name, events in layer.entries.items():
+            layer.entries[name] = events | {event}
+
+    # --- reads ------------------------------------------------------------------------------
+
+    def lookup(self, use: Use, state: State) -> tuple[Status, frozenset[Event]]:
+        name = use.name
+        if use.resolve is Resolve.LOCAL:
+            if use.depth >= len(state.layers):
+                return Status.BOUND, frozenset()
+            own = state.layers[use.depth].get(name)
+            return _judge(own, False), own
+        events = state.layers[0].get(name)
+        if use.resolve is Resolve.NAME and 0 < use.depth < len(state.layers):
+            own = state.layers[use.depth].get(name)
+            if _judge(own, False) is Status.BOUND:
+                return Status.BOUND, own
+            # Where the class namespace lacks the name, Python falls back to globals.
+            events = frozenset(e for e in own if e.kind is EventKind.BIND) | events
+        status = _judge(events, name in self.builtins)
+        return status, events
+
+    def _use(self, use: Use, state: State) -> None:
+        if self._silence:
+            return
+        if self._checking_locals:
+            if use.resolve is not Resolve.LOCAL or use.depth == 0:
+                return
+        elif self._calls and use.resolve is Resolve.LOCAL and use.depth > 0:
+            return  # judged once, on its own, by check_function_locals
+        status, events = self.lookup(use, state)
+        if status is Status.BOUND:
+            return
+        self.verdicts.append(Verdict(use, status, events, state.certain, tuple(self._calls)))
+
+    # --- control flow -------------------------------------------------------------------------
+
+    def _branch(self, op: Branch, state: State) -> State:
+        single = op.exhaustive and len(op.paths) == 1
+        outcomes = [self.run(path, state.copy(certain=state.certain and single))
+                    for path in op.paths]
+        if not op.exhaustive:
+            outcomes.append(state)
+        result = join(outcomes)
+        result.certain = state.certain and not any(o.dead for o in outcomes) and not result.dead
+        return result
+
+    def _loop(self, op: Loop, state: State) -> State:
+        entry = state
+        head_in = entry.copy()
+        self._silence += 1
+        try:
+            for _ in range(_MAX_FIXPOINT_ROUNDS):
+                body_out, continues, _, _ = self._iteration(op, head_in)
+                again = join([entry, body_out, *continues])
+                if again.same_as(head_in):
+                    break
+                head_in = again
+        finally:
+            self._silence -= 1
+        body_out, continues, breaks, after_head = self._iteration(op, head_in)
+        if op.infinite:
+            exits = breaks
+        else:
+            if op.at_least_once:
+                # The exhausted-iterator exit is only reached after an iteration.
+                back = join([body_out, *continues])
+                after_head = self.run(op.head, back) if not back.dead else back
+            exits = [self.run(op.orelse, after_head.copy()), *breaks]
+        if not exits:
+            dead = entry.copy()
+            dead.dead = True
+            return dead
+        result = join(exits)
+        result.certain = entry.certain and not result.dead
+        return result
+
+    def _iteration(self, op: Loop, head_in: State
+                   ) -> tuple[State, list[State], list[State], State]:
+        after_head = self.run(op.head, head_in.copy())
+        breaks: list[State] = []
+        continues: list[State] = []
+        self._loops.append((breaks, continues))
+        try:
+            body_state = after_head.copy(certain=after_head.certain and op.at_least_once)
+            body_out = self.run(op.body, body_state)
+        finally:
+            self._loops.pop()
+        return body_out, continues, breaks, after_head
+
+    def _try(self, op: Try, state: State) -> State:
+        points: list[State] = [state.copy()]
+        self._catchers.append(points)
+        try:
+            current = state.copy()
+            for inner in op.body:
+                current = self._step(inner, current)
+                if not current.dead:
+                    points.append(current.copy())
+        finally:
+            self._catchers.pop()
+        outcomes = []
+        if not current.dead:
+            outcomes.append(self.run(op.orelse, current))
+        if op.handlers:
+            caught = join(points)
+            caught.certain = False
+            for handler in op.handlers:
+                outcomes.append(self.run(handler.body, caught.copy()))
+        result = join(outcomes) if outcomes else _dead_copy(state)
+        result.certain = state.certain and not result.dead
+        return self.run(op.final, result) if op.final else result
+
+    def _jump(self, jump: Jump, state: State) -> State:
+        if jump is Jump.BREAK and self._loops:
+            self._loops[-1][0].append(state.copy())
+        elif jump is Jump.CONTINUE and self._loops:
+            self._loops[-1][1].append(state.copy())
+        elif jump is Jump.RETURN and self._returns:
+            self._returns[-1].append(state.copy())
+        elif jump is Jump.RAISE and self._catchers:
+            self._catchers[-1].append(state.copy())
+        return _dead_copy(state)
+
+    # --- scopes and functions ---------------------------------------------------------------
+
+    def _scope(self, op: ClassBody | Scope, state: State) -> State:
+        outer_depth = len(state.layers)
+        del state.layers[op.depth:]
+        self._layer(state, op.depth - 1)
+        state.layers.append(Layer())
+        state = self.run(op.body, state)
+        del state.layers[op.depth:]
+        while len(state.layers) < min(outer_depth, op.depth):
+            state.layers.append(Layer())
+        if isinstance(op, ClassBody):
+            self._bind(state, op.bind.depth, op.bind.name, frozenset({op.bind.event}))
+        return state
+
+    def _define(self, op: DefineFunction, state: State) -> None:
+        self._bind(state, op.depth, op.name, frozenset({op.event}))
+        function = op.event.function
+        if function is not None and id(function) not in self._seen_functions:
+            self._seen_functions.add(id(function))
+            self._pending_functions.append(function)
+
+    def _call(self, op: Call, state: State) -> State:
+        if self._checking_locals or len(self._active) >= _MAX_CALL_DEPTH:
+            return state
+        probe = Use(op.name, op.site, op.resolve, op.depth)
+        _, events = self.lookup(probe, state)
+        targets = [e.function for e in events
+                   if e.kind is EventKind.BIND and e.function is not None]
+        callable_targets = [f for f in dict.fromkeys(targets)
+                            if not (f.is_generator or f.is_async) and f not in self._active]
+        if not callable_targets:
+            return state
+        outcomes = [self._enter(function, op, state) for function in callable_targets]
+        if len(callable_targets) < len(events):
+            outcomes.append(state)  # the name may hold something else, called without effect
+        merged = join(outcomes)
+        state.layers[0] = merged.layers[0]
+        return state
+
+    def _enter(self, function: FunctionIR, call: Call, state: State) -> State:
+        frame = State([state.layers[0].copy(), _parameter_layer(function)], state.certain)
+        self._calls.append(call)
+        self._active.append(function)
+        saved_loops, saved_catchers = self._loops, self._catchers
+        self._loops, self._catchers = [], []
+        try:
+            return self._run_function_body(function, frame)
+        finally:
+            self._loops, self._catchers = saved_loops, saved_catchers
+            self._active.pop()
+            self._calls.pop()
+
+    def _run_function_body(self, function: FunctionIR, state: State) -> State:
+        returns: list[State] = []
+        self._returns.append(returns)
+        try:
+            end = self.run(function.body, state)
+        finally:
+            self._returns.pop()
+        result = join([end, *returns])
+        result.dead = False
+        return result
+
+
+def _parameter_layer(function: FunctionIR) -> Layer:
+    bound = frozenset({ASSUMED})
+    return Layer({name: bound for name in function.params})
+
+
+def _judge(events: frozenset[Event], builtin: bool) -> Status:
+    bound_somewhere = False
+    unknown = False
+    missing = False
+    for event in events:
+        if event.kind in _BOUND_KINDS:
+            bound_somewhere = True
+        elif event.kind is EventKind.OPAQUE or event.kind is EventKind.UNKNOWN:
+            unknown = True
+        else:
+            missing = True
+    if not missing and not unknown:
+        return Status.BOUND
+    if builtin:
+        return Status.BOUND
+    if unknown:
+        return Status.UNKNOWN if not bound_somewhere or missing else Status.BOUND
+    return Status.MAYBE if bound_somewhere else Status.UNBOUND
+
+
+def _dead_copy(state: State) -> State:
+    dead = state.copy()
+    dead.dead = True
+    return dead
+
+
+__all__ = ["Replay", "State", "Status", "Verdict", "fresh_state", "join", "Catch"]

@@ -1,0 +1,231 @@
+"""Turn one code cell's source into parsed Python, with a way back to the raw cell.
+
+Most cells are plain Python and are parsed as they are. A cell that does not
+parse goes through IPython's own ``TransformerManager`` (magics, ``!cmd``,
+``x = !cmd``, ``?`` help, prompts, indented cells), and the transformed lines are
+aligned with the raw ones so every position nbscope reports points into the
+cell as the user wrote it. A cell that starts with ``%%`` is split into the
+magic and its body here; what the magic means is decided in ``magics``.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import re
+import warnings
+from dataclasses import dataclass
+from functools import cache
+
+from asttokens import LineNumbers
+
+from .model import Span
+
+
+@dataclass(frozen=True, slots=True)
+class SyntaxProblem:
+    """Why a piece of cell source is not Python, at a raw-cell position."""
+
+    message: str
+    line: int
+    column: int
+
+
+class Fragment:
+    """Parsed Python plus the map from its positions back to the raw cell.
+
+    ``raw_line[i]`` is the raw-cell line (1-based) of fragment line ``i + 1``;
+    ``col_shift[i]`` is added to a character column on that line (indentation
+    IPython removed, or the column where a magic's argument starts).
+    """
+
+    __slots__ = ("tree", "source", "raw_line", "col_shift", "_line_numbers", "_lines")
+
+    def __init__(
+        self,
+        tree: ast.Module,
+        source: str,
+        raw_line: tuple[int, ...],
+        col_shift: tuple[int, ...],
+    ) -> None:
+        self.tree = tree
+        self.source = source
+        self.raw_line = raw_line
+        self.col_shift = col_shift
+        self._line_numbers: LineNumbers | None = None
+        self._lines: list[str] | None = None
+
+    def line_text(self, lineno: int) -> str:
+        if self._lines is None:
+            self._lines = self.source.splitlines()
+        if 1 <= lineno <= len(self._lines):
+            return self._lines[lineno - 1]
+        return ""
+
+    def point(self, lineno: int, utf8_col: int) -> tuple[int, int]:
+        """Raw-cell (line, 1-based character column) of an ``ast`` position."""
+        text = self.line_text(lineno)
+        col = utf8_col
+        if not text.isascii():
+            # ast columns count UTF-8 bytes; the contract counts characters.
+            if self._line_numbers is None:
+                self._line_numbers = LineNumbers(self.source)
+            col = self._line_numbers.from_utf8_col(lineno, utf8_col)
+        index = min(max(lineno, 1), len(self.raw_line)) - 1
+        return self.raw_line[index], col + self.col_shift[index] + 1
+
+    def span(self, node: ast.AST) -> Span:
+        """The raw-cell span of a node that has ``lineno``/``col_offset`` and ends."""
+        line, column = self.point(node.lineno, node.col_offset)  # type: ignore[attr-defined]
+        end_lineno = getattr(node, "end_lineno", None) or node.lineno  # type: ignore[attr-defined]
+        end_col = getattr(node, "end_col_offset", None)
+        if end_col is None:
+            return Span(line, column, line, column)
+        end_line, end_column = self.point(end_lineno, end_col)
+        return Span(line, column, end_line, end_column)
+
+    def name_span(self, lineno: int, utf8_col: int, name: str) -> Span:
+        """The span of identifier ``name`` found at or after a node's start."""
+        text = self.line_text(lineno)
+        raw = text.encode("utf-8")
+        start = _find_identifier(raw, name.encode("utf-8"), utf8_col)
+        if start < 0:
+            line, column = self.point(lineno, utf8_col)
+            return Span(line, column, line, column)
+        line, column = self.point(lineno, start)
+        return Span(line, column, line, column + len(name))
+
+
+_KEYWORD_SKIP = re.compile(rb"\s*(?:async\s+)?(?:def|class|global|nonlocal)\b")
+
+
+def _find_identifier(raw: bytes, name: bytes, start: int) -> int:
+    """Byte offset of ``name`` as a whole identifier in ``raw`` at or after ``start``."""
+    skip = _KEYWORD_SKIP.match(raw, start)
+    if skip:
+        start = skip.end()
+    pattern = re.compile(rb"(?<![\w\x80-\xff])" + re.escape(name) + rb"(?![\w\x80-\xff])")
+    found = pattern.search(raw, start)
+    return found.start() if found else -1
+
+
+@dataclass(frozen=True, slots=True)
+class CellMagic:
+    """A ``%%name line`` cell magic and the body below it."""
+
+    name: str
+    line: str
+    body: str
+    body_first_line: int  # raw line of the body's first line
+    magic_line: int  # raw line of the %%magic itself
+    line_column: int  # 0-based column where ``line`` starts on the magic line
+
+
+def split_cell_magic(source: str) -> CellMagic | None:
+    """The cell magic heading ``source``, if it has one (as IPython decides)."""
+    lines = source.split("\n")
+    first = 0
+    # IPython drops leading blank lines before looking for ``%%``.
+    while first < len(lines) and not lines[first].strip():
+        first += 1
+    if first == len(lines) or not lines[first].startswith("%%"):
+        return None
+    head = lines[first][2:]
+    match = re.match(r"(\S*)\s*", head)
+    assert match is not None
+    name = match.group(1)
+    return CellMagic(
+        name=name,
+        line=head[match.end():].rstrip(),
+        body="\n".join(lines[first + 1:]),
+        body_first_line=first + 2,
+        magic_line=first + 1,
+        line_column=2 + match.end(),
+    )
+
+
+def parse_python(
+    source: str, first_line: int = 1, first_col: int = 0
+) -> Fragment | SyntaxProblem:
+    """Parse cell code, transforming IPython syntax only when plain parsing fails.
+
+    ``first_line``/``first_col`` place ``source`` inside the raw cell (for a
+    magic's argument or a cell magic's body).
+    """
+    try:
+        tree = _parse(source)
+    except (SyntaxError, ValueError) as plain_error:
+        return _parse_transformed(source, first_line, first_col, plain_error)
+    count = source.count("\n") + 1
+    raw_lines = tuple(range(first_line, first_line + count))
+    shifts = (first_col,) + (0,) * (count - 1)
+    return Fragment(tree, source, raw_lines, shifts)
+
+
+def _parse(source: str) -> ast.Module:
+    with warnings.catch_warnings():
+        # Invalid escapes and the like warn at parse time; they are not ours to print.
+        warnings.simplefilter("ignore")
+        return ast.parse(source)
+
+
+def _parse_transformed(
+    source: str, first_line: int, first_col: int, plain_error: Exception
+) -> Fragment | SyntaxProblem:
+    try:
+        transformed = _transformer().transform_cell(source)
+    except Exception as error:  # IPython's transformer raises on some odd input.
+        return _problem(plain_error, first_line, first_col, str(error))
+    try:
+        tree = _parse(transformed)
+    except (SyntaxError, ValueError) as error:
+        return _problem(plain_error if isinstance(error, ValueError) else error,
+                        first_line, first_col)
+    raw_lines, shifts = _align(source.split("\n"), transformed.split("\n"))
+    raw_lines = tuple(line + first_line - 1 for line in raw_lines)
+    if first_col:
+        shifts = tuple(s + (first_col if line == first_line else 0)
+                       for s, line in zip(shifts, raw_lines, strict=True))
+    return Fragment(tree, transformed, raw_lines, shifts)
+
+
+def _problem(
+    error: Exception, first_line: int, first_col: int, detail: str | None = None
+) -> SyntaxProblem:
+    if isinstance(error, SyntaxError):
+        message = error.msg or "invalid syntax"
+        line = (error.lineno or 1) + first_line - 1
+        column = (error.offset or 1) + (first_col if line == first_line else 0)
+        return SyntaxProblem(message, line, max(column, 1))
+    return SyntaxProblem(detail or str(error) or "not valid Python", first_line, first_col + 1)
+
+
+@cache
+def _transformer():  # type: ignore[no-untyped-def]
+    # Imported lazily: only the few cells with IPython syntax pay for it.
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager()
+
+
+def _align(raw: list[str], transformed: list[str]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Map each transformed line to a raw line (1-based) and a column shift.
+
+    IPython's transforms replace lines but never reorder them, so lines equal up
+    to leading whitespace are matched and each replaced block maps onto the raw
+    block it came from, line by line.
+    """
+    raw_key = [line.strip() for line in raw]
+    new_key = [line.strip() for line in transformed]
+    matcher = difflib.SequenceMatcher(None, raw_key, new_key, autojunk=False)
+    raw_of = [0] * len(transformed)
+    shift = [0] * len(transformed)
+    for _tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for j in range(j1, j2):
+            i = min(i1 + (j - j1), max(i2 - 1, i1))
+            i = min(i, len(raw) - 1)
+            raw_of[j] = i + 1
+            indent_raw = len(raw[i]) - len(raw[i].lstrip())
+            indent_new = len(transformed[j]) - len(transformed[j].lstrip())
+            shift[j] = indent_raw - indent_new
+    return tuple(raw_of), tuple(shift)
