@@ -1,0 +1,59 @@
+"""The one engine: a ``Notebook`` in, its findings and first Run-All failure out.
+
+Pure: everything outside the notebook's text comes through the ``Workspace``-like
+object passed in (module and script lookups); nothing is printed or written.
+"""
+
+from __future__ import annotations
+
+from .dataflow.builder import NameEnvironment, NullEnvironment, build_cell
+from .dataflow.ir import CellIR
+from .dataflow.replay import Replay, Status, Verdict, fresh_state
+from .findings import Finding, FirstFailure, NotebookReport
+from .model import Notebook
+from .names import PROVIDED
+from .rules.base import Facts, ModuleKnowledge, NoModuleKnowledge
+from .rules.explain import explain
+
+
+class _Nothing(NullEnvironment, NoModuleKnowledge):
+    """Used when the caller gives no workspace: no files, no modules known."""
+
+
+def check_notebook(notebook: Notebook, workspace: object | None = None) -> NotebookReport:
+    """Analyse one notebook as Restart & Run All would run it (document order)."""
+    world = workspace if workspace is not None else _Nothing()
+    environment: NameEnvironment = world  # type: ignore[assignment]
+    modules: ModuleKnowledge = world  # type: ignore[assignment]
+    cells = [build_cell(cell.index, cell.source, environment) for cell in notebook.code_cells]
+    replay = Replay(PROVIDED)
+    state = fresh_state()
+    for cell in cells:
+        state = replay.run_cell(state, cell)
+    replay.check_function_locals()
+    facts = Facts(notebook, cells, modules)
+    findings = sorted(explain(facts, replay.verdicts), key=_position)
+    return NotebookReport(
+        path=notebook.path,
+        findings=tuple(findings),
+        first_failure=_first_failure(cells, replay.verdicts),
+    )
+
+
+def _position(finding: Finding) -> tuple[int, int, int, str]:
+    span = finding.span
+    return (finding.cell, span.line if span else 0, span.column if span else 0, finding.code)
+
+
+def _first_failure(cells: list[CellIR], verdicts: list[Verdict]) -> FirstFailure | None:
+    """The first cell where Run All certainly stops: a syntax error or a certain NameError."""
+    failing = next((v for v in verdicts if v.status is Status.UNBOUND and v.certain
+                    and v.use.catch.value == "none"), None)
+    broken = next((c for c in cells if c.syntax_error is not None), None)
+    if broken is not None and (failing is None or broken.cell <= failing.cell):
+        return FirstFailure(broken.cell, None, "SyntaxError")
+    if failing is None:
+        return None
+    local = failing.use.resolve.value == "local" and failing.use.depth > 0
+    error = "UnboundLocalError" if local else "NameError"
+    return FirstFailure(failing.cell, failing.use.name, error)

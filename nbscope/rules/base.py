@@ -1,0 +1,186 @@
+"""What every rule shares: the ``Rule`` record, the notebook facts rules read, and wording helpers.
+
+A rule's documentation lives in its ``doc`` with fixed headings (*What it
+does*, *Why is this bad?*, *Example*, *Use instead*), shown by ``nbscope rule``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..dataflow.ir import (
+    BindingKind,
+    BindingSite,
+    Branch,
+    CellIR,
+    ClassBody,
+    DefineFunction,
+    Handler,
+    Loop,
+    MaybeBind,
+    Opaque,
+    Scope,
+    Site,
+    Try,
+)
+from ..findings import Cause, Evidence, Finding, Related, Severity
+from ..model import Cell, Notebook, Span
+
+DOC_HEADINGS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    cause: Cause | None
+    severity: Severity
+    summary: str
+    doc: str
+
+
+class ModuleKnowledge(Protocol):
+    """What rules may ask about modules (answered from the file system by the caller)."""
+
+    def import_line_for(self, name: str) -> str | None: ...
+
+    def module_missing(self, module: str, extra_paths: tuple[str, ...]) -> bool: ...
+
+    def well_known_package(self, top_level: str) -> bool: ...
+
+
+class NoModuleKnowledge:
+    """Knows no modules: no import suggestions, every module present."""
+
+    def import_line_for(self, name: str) -> str | None:
+        return None
+
+    def module_missing(self, module: str, extra_paths: tuple[str, ...]) -> bool:
+        return False
+
+    def well_known_package(self, top_level: str) -> bool:
+        return True
+
+
+class Facts:
+    """The notebook-wide facts rules explain with: cells and where each name is bound."""
+
+    def __init__(self, notebook: Notebook, cells: Iterable[CellIR],
+                 modules: ModuleKnowledge) -> None:
+        self.notebook = notebook
+        self.cells: dict[int, Cell] = {cell.index: cell for cell in notebook.cells}
+        self.irs: dict[int, CellIR] = {ir.cell: ir for ir in cells}
+        self.modules = modules
+        self.bindings: dict[str, list[BindingSite]] = {}
+        for ir in self.irs.values():
+            for binding in ir.bindings:
+                self.bindings.setdefault(binding.name, []).append(binding)
+        self._maybe_bound, self._opaque = _unreadable_bindings(self.irs.values())
+
+    def unknowable(self, name: str) -> bool:
+        """Whether something nbscope cannot read may bind ``name`` somewhere."""
+        return self._opaque or name in self._maybe_bound
+
+    def module_missing(self, module: str, cell: int) -> bool:
+        """Whether importing ``module`` in ``cell`` certainly cannot find it."""
+        top = module.split(".")[0]
+        if self.modules.well_known_package(top):
+            return False
+        paths: list[str] = []
+        for ir in self.irs.values():
+            if None in ir.sys_path_additions:
+                return False  # a folder nbscope cannot name joins sys.path
+            paths.extend(p for p in ir.sys_path_additions if p is not None)
+            if ir.cell < cell and _writes_module(ir, top):
+                return False
+        return self.modules.module_missing(module, tuple(paths))
+
+    def sites(self, name: str) -> list[BindingSite]:
+        return self.bindings.get(name, [])
+
+    def module_sites(self, name: str) -> list[BindingSite]:
+        """Where the notebook binds ``name`` at the top level of a cell (document order)."""
+        return [b for b in self.sites(name) if b.scope == "module"]
+
+    def global_writes(self, name: str) -> list[BindingSite]:
+        return [b for b in self.sites(name) if b.binding is BindingKind.GLOBAL_IN_FUNCTION]
+
+    def execution_count(self, cell: int) -> int | None:
+        found = self.cells.get(cell)
+        return found.execution_count if found else None
+
+    def related(self, role: str, site: Site, note: str | None = None) -> Related:
+        span = site.span
+        return Related(role, site.cell, span.line if span else None,
+                       span.column if span else None, self.execution_count(site.cell), note)
+
+    def finding(self, rule: Rule, name: str | None, site: Site, message: str,
+                fix: str | None = None, suggestion: str | None = None,
+                related: tuple[Related, ...] = (), severity: Severity | None = None,
+                evidence: Evidence = Evidence.CODE) -> Finding:
+        cell = self.cells.get(site.cell)
+        return Finding(
+            code=rule.code, cause=rule.cause, name=name,
+            severity=severity or rule.severity, cell=site.cell, span=site.span,
+            message=message, fix=fix, suggestion=suggestion, related=related,
+            evidence=evidence, cell_id=cell.cell_id if cell else None,
+            execution_count=cell.execution_count if cell else None,
+        )
+
+
+_FETCHERS = ("unzip", "tar ", "git clone", "gdown", "cp ", "mv ", "7z ", "rsync", "svn ")
+
+
+def _writes_module(ir: CellIR, top: str) -> bool:
+    """Whether a cell may have written module ``top`` (``%%writefile``, ``!wget``, ``!unzip``)."""
+    for path in ir.written_files:
+        base = path.replace("\\", "/").split("/")
+        if top + ".py" in base or top in base[:-1]:
+            return True
+    for command in ir.shell_commands:
+        if top in command or any(fetcher in command for fetcher in _FETCHERS):
+            return True
+    return False
+
+
+def _unreadable_bindings(irs: Iterable[CellIR]) -> tuple[set[str], bool]:
+    maybe: set[str] = set()
+    opaque = False
+    stack: list[object] = [op for ir in irs for op in ir.body]
+    while stack:
+        op = stack.pop()
+        if isinstance(op, MaybeBind):
+            maybe.add(op.name)
+        elif isinstance(op, Opaque):
+            opaque = True
+        elif isinstance(op, (ClassBody, Scope, Handler)):
+            stack.extend(op.body)
+        elif isinstance(op, Branch):
+            stack.extend(o for path in op.paths for o in path)
+        elif isinstance(op, Loop):
+            stack.extend((*op.head, *op.body, *op.orelse))
+        elif isinstance(op, Try):
+            stack.extend((*op.body, *op.handlers, *op.orelse, *op.final))
+        elif isinstance(op, DefineFunction) and op.event.function is not None:
+            stack.extend(op.event.function.body)
+    return maybe, opaque
+
+
+def where(site: Site, current_cell: int | None = None) -> str:
+    """``cell 5, line 2``; ``line 2 of this cell`` when it is the cell being reported."""
+    line = f"line {site.span.line}" if site.span else None
+    if current_cell == site.cell:
+        return f"{line} of this cell" if line else "this cell"
+    return f"cell {site.cell}, {line}" if line else f"cell {site.cell}"
+
+
+def before(a: Site, b: Site) -> bool:
+    """Whether ``a`` comes before ``b`` in document order."""
+    return _key(a) < _key(b)
+
+
+def _key(site: Site) -> tuple[int, int, int]:
+    span = site.span or Span(0, 0, 0, 0)
+    return (site.cell, span.line, span.column)

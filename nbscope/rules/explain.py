@@ -1,0 +1,163 @@
+"""Turn the replay's verdicts into findings, choosing the most specific cause for each.
+
+The order of explanations, most specific first: deleted, defined later,
+bound only in a function/class/comprehension, a missing import, a typo, never
+defined. Reads that may fail on some paths are ``conditional``. Reads nbscope
+cannot judge (after ``exec`` and the like) become one ``analysis-limit`` note
+per construct.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from ..dataflow.ir import BindingKind, Catch, Event, EventKind, Resolve, Site, Use
+from ..dataflow.replay import Status, Verdict
+from ..findings import Finding, Severity
+from ..names import PROVIDED
+from . import (
+    analysis_limit,
+    conditional,
+    defined_later,
+    deleted,
+    function_local,
+    missing_import,
+    missing_module,
+    never_defined,
+    syntax_error,
+    typo,
+    unbound_local,
+)
+from .base import Facts, before
+
+
+def explain(facts: Facts, verdicts: Iterable[Verdict]) -> list[Finding]:
+    findings: list[Finding] = []
+    limits: dict[int, tuple[Event, list[str]]] = {}
+    for verdict in verdicts:
+        if verdict.status is Status.UNKNOWN:
+            _note_limit(limits, verdict)
+            continue
+        if verdict.use.catch is Catch.NAME_ERROR:
+            continue  # the notebook handles this NameError itself
+        found = _explain_verdict(facts, verdict)
+        if found is not None:
+            if verdict.use.catch is Catch.BROAD and found.severity is Severity.ERROR:
+                found = _softened(found)
+            findings.append(found)
+    findings.extend(_function_reads(facts))
+    findings.extend(_imports(facts))
+    findings.extend(_syntax_errors(facts))
+    findings.extend(analysis_limit.finding(facts, event, names)
+                    for event, names in limits.values())
+    return _unique(findings)
+
+
+def _note_limit(limits: dict[int, tuple[Event, list[str]]], verdict: Verdict) -> None:
+    for event in verdict.events:
+        if event.kind is EventKind.OPAQUE and event.site is not None:
+            entry = limits.setdefault(id(event), (event, []))
+            if verdict.use.name not in entry[1]:
+                entry[1].append(verdict.use.name)
+
+
+def _softened(found: Finding) -> Finding:
+    from dataclasses import replace
+
+    message = found.message + " (A surrounding `try` catches the NameError.)"
+    return replace(found, severity=Severity.WARNING, message=message)
+
+
+def _explain_verdict(facts: Facts, verdict: Verdict) -> Finding | None:
+    use = verdict.use
+    at = verdict.calls[0].site if verdict.calls else use.site
+    if use.resolve is Resolve.LOCAL and use.depth > 0:
+        return _local(facts, verdict)
+    if verdict.status is Status.MAYBE:
+        return conditional.finding(facts, use, at, verdict.events, verdict.calls)
+    removal = next((e for e in verdict.events
+                    if e.kind in (EventKind.DELETE, EventKind.RESET) and e.site), None)
+    if removal is not None:
+        return deleted.finding(facts, use, at, removal)
+    module_sites = [s for s in facts.module_sites(use.name)]
+    if verdict.calls and not module_sites and not facts.global_writes(use.name):
+        return None  # bound nowhere at all: reported once, where the function reads it
+    later = [s for s in module_sites if not before(s.site, at)]
+    if later:
+        return defined_later.finding(facts, use, at, later[0], verdict.calls, verdict.certain)
+    return _unbound_name(facts, use.name, at)
+
+
+def _unbound_name(facts: Facts, name: str, at: Site) -> Finding:
+    """Explain a name that nothing binds before ``at`` (and no cell binds later)."""
+    elsewhere = [s for s in facts.sites(name) if s.scope != "module"]
+    if elsewhere:
+        return function_local.finding(facts, name, at, function_local.pick_site(elsewhere))
+    import_line = facts.modules.import_line_for(name)
+    if import_line:
+        return missing_import.finding(facts, name, at, import_line)
+    guess = typo.closest(facts, name, at)
+    if guess is not None:
+        return typo.finding(facts, name, at, guess[0], guess[1])
+    return never_defined.finding(facts, name, at)
+
+
+def _local(facts: Facts, verdict: Verdict) -> Finding | None:
+    use = verdict.use
+    owner = _owner_of(facts, use)
+    if verdict.status is Status.MAYBE:
+        return conditional.finding(facts, use, use.site, verdict.events, (), owner or "it")
+    local = next((s for s in facts.sites(use.name)
+                  if s.scope in ("function", "lambda") and s.owner == owner
+                  and s.binding is not BindingKind.PARAMETER), None)
+    return unbound_local.finding(facts, use, owner or "the function", local)
+
+
+def _owner_of(facts: Facts, use: Use) -> str | None:
+    """The function whose local ``use`` reads: the nearest definition above it."""
+    candidates = [s for sites in facts.bindings.values() for s in sites
+                  if s.binding is BindingKind.FUNCTION and s.site.cell == use.site.cell
+                  and before(s.site, use.site)]
+    return candidates[-1].name if candidates else None
+
+
+def _function_reads(facts: Facts) -> Iterator[Finding]:
+    """Names a function body reads that the notebook binds nowhere at the top level."""
+    for ir in facts.irs.values():
+        for use in ir.function_reads:
+            name = use.name
+            if use.catch is Catch.NAME_ERROR or name in PROVIDED:
+                continue
+            if facts.module_sites(name) or facts.global_writes(name):
+                continue
+            if facts.unknowable(name):
+                continue
+            yield _unbound_name(facts, name, use.site)
+
+
+def _imports(facts: Facts) -> Iterator[Finding]:
+    for ir in facts.irs.values():
+        for record in ir.imports:
+            if record.level or record.guarded:
+                continue
+            if not facts.module_missing(record.module, ir.cell):
+                continue
+            yield missing_module.finding(facts, record)
+
+
+def _syntax_errors(facts: Facts) -> Iterator[Finding]:
+    for ir in facts.irs.values():
+        if ir.syntax_error is not None:
+            reason, span = ir.syntax_error
+            yield syntax_error.finding(facts, Site(ir.cell, span), reason)
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple] = set()
+    result = []
+    for found in findings:
+        key = (found.code, found.cell, found.span, found.name)
+        if key not in seen:
+            seen.add(key)
+            result.append(found)
+    return result

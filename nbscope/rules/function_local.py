@@ -1,0 +1,91 @@
+"""NS002 function-local: a name that exists only inside a function, class body or comprehension."""
+
+from __future__ import annotations
+
+from ..dataflow.ir import BindingKind, BindingSite, Site
+from ..findings import Cause, Finding, Severity
+from .base import Facts, Rule, where
+
+RULE = Rule(
+    code="NS002",
+    name="function-local",
+    cause=Cause.FUNCTION_LOCAL,
+    severity=Severity.ERROR,
+    summary="A name assigned only inside a function, class body or comprehension is used "
+            "outside it.",
+    doc="""\
+## What it does
+Finds names used at the top level of a cell (or in another function) that are
+assigned only inside a function, a lambda, a class body or a comprehension.
+
+## Why is this bad?
+A function's variables exist only while it runs; a class body's names become
+attributes of the class; comprehension variables stay inside the comprehension.
+None of them is a name at the top level, so using one there raises `NameError`.
+
+## Example
+```python
+def evaluate(model):
+    results = {"accuracy": 0.93}
+
+evaluate(model)
+print(results)
+```
+
+## Use instead
+Return the value and keep it:
+```python
+def evaluate(model):
+    results = {"accuracy": 0.93}
+    return results
+
+results = evaluate(model)
+print(results)
+```
+""",
+)
+
+_PREFERENCE = ("function", "lambda", "isolated", "class", "comprehension")
+
+
+def pick_site(sites: list[BindingSite]) -> BindingSite:
+    """The most telling non-top-level binding: a function's assignment before a parameter."""
+    def rank(site: BindingSite) -> tuple[int, int]:
+        scope = _PREFERENCE.index(site.scope) if site.scope in _PREFERENCE else len(_PREFERENCE)
+        return (scope, site.binding is BindingKind.PARAMETER)
+    return min(sites, key=rank)
+
+
+def finding(facts: Facts, name: str, at: Site, site: BindingSite) -> Finding:
+    place = where(site.site, at.cell)
+    owner = site.owner or "?"
+    if site.binding is BindingKind.GLOBAL_IN_FUNCTION:
+        message = (f"`{name}` is assigned (as a global) only inside `{owner}` ({place}), "
+                   f"and `{owner}()` has not been called before this line, so `{name}` "
+                   f"does not exist yet.")
+        fix = f"Call `{owner}()` before this line."
+    elif site.binding is BindingKind.PARAMETER:
+        message = (f"`{name}` is a parameter of `{owner}` ({place}); it exists only while "
+                   f"`{owner}` runs, not outside it.")
+        fix = f"Assign `{name}` at the top level of a cell, or pass the value you need."
+    elif site.scope in ("function", "lambda"):
+        message = (f"`{name}` is assigned only inside the function `{owner}` ({place}); a "
+                   f"function's variables disappear when it returns, so there is no "
+                   f"`{name}` here.")
+        fix = (f"Return it from `{owner}` (`return {name}`) and keep the result: "
+               f"`{name} = {owner}(...)`.")
+    elif site.scope == "class":
+        message = (f"`{name}` is defined only in the body of class `{owner}` ({place}); "
+                   f"class attributes are not names outside the class body, not even in "
+                   f"its methods.")
+        fix = f"Write `{owner}.{name}` (or `self.{name}` inside a method)."
+    elif site.scope == "isolated":
+        message = (f"`{name}` is assigned only inside `%timeit` ({place}), which runs its "
+                   f"code in a throwaway namespace, so `{name}` is not kept.")
+        fix = "Use `%time`/`%%time`, which keeps variables, or assign it in a normal cell."
+    else:
+        message = (f"`{name}` exists only inside the comprehension at {place}: "
+                   f"comprehension variables do not leak out in Python 3.")
+        fix = "Use a `for` loop, or assign the value you need outside the comprehension."
+    related = (facts.related("definition", site.site),)
+    return facts.finding(RULE, name, at, message, fix, related=related)

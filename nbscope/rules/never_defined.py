@@ -1,0 +1,49 @@
+"""NS008 never-defined: a name bound nowhere, with no better explanation."""
+
+from __future__ import annotations
+
+from ..dataflow.ir import Site
+from ..findings import Cause, Finding, Severity
+from .base import Facts, Rule
+
+RULE = Rule(
+    code="NS008",
+    name="never-defined",
+    cause=Cause.NEVER_DEFINED,
+    severity=Severity.ERROR,
+    summary="A name is not assigned, imported or defined anywhere in the notebook.",
+    doc="""\
+## What it does
+Finds names that no cell binds, that are not built-ins or provided by the
+kernel, and for which nbscope has no more specific explanation (no typo, no
+missing import, no local variable of the same name).
+
+## Why is this bad?
+Running the notebook raises `NameError` at this line.
+
+## Example
+```python
+print(totl_rows)
+```
+
+## Use instead
+Define the name in a cell above, or fix its spelling.
+""",
+)
+
+_SPECIAL = {
+    "__file__": (
+        "`__file__` is not defined in a notebook: Python sets it only when it runs a .py file.",
+        "Use `os.getcwd()` or `pathlib.Path.cwd()` for the folder the notebook runs in.",
+    ),
+}
+
+
+def finding(facts: Facts, name: str, at: Site) -> Finding:
+    if name in _SPECIAL:
+        message, fix = _SPECIAL[name]
+    else:
+        message = (f"`{name}` is not assigned, imported or defined in any cell of this "
+                   f"notebook, and it is not a Python built-in.")
+        fix = f"Define or import `{name}` in a cell above this one."
+    return facts.finding(RULE, name, at, message, fix)

@@ -1,0 +1,100 @@
+"""NS003 typo: a name bound nowhere that is one slip away from a name that is."""
+
+from __future__ import annotations
+
+from ..dataflow.ir import BindingSite, Site
+from ..findings import Cause, Finding, Severity
+from ..names import BUILTIN_NAMES
+from .base import Facts, Rule, before, where
+
+RULE = Rule(
+    code="NS003",
+    name="typo",
+    cause=Cause.TYPO,
+    severity=Severity.ERROR,
+    summary="A name that is never assigned looks like a misspelling of one that is.",
+    doc="""\
+## What it does
+Finds names that no cell assigns, imports or defines, when a name that is bound
+in the notebook (or a built-in) differs from it by one letter, a swapped pair
+of letters, or only in upper/lower case.
+
+## Why is this bad?
+Python does not guess: `session_conff` is a different name from `session_conf`
+and raises `NameError`.
+
+## Example
+```python
+session_conf = {"batch_size": 32}
+print(session_conff["batch_size"])
+```
+
+## Use instead
+```python
+session_conf = {"batch_size": 32}
+print(session_conf["batch_size"])
+```
+""",
+)
+
+
+def closest(facts: Facts, name: str, at: Site) -> tuple[str, BindingSite | None] | None:
+    """The bound name (or built-in) ``name`` most likely misspells, with where it is bound."""
+    lowered = name.lower()
+    limit = 0 if len(name) < 4 else (1 if len(name) < 9 else 2)
+    best: tuple[tuple[int, int, int], str, BindingSite | None] | None = None
+    candidates = [(n, sites[0]) for n, sites in facts.bindings.items() if n != name]
+    candidates += [(n, None) for n in BUILTIN_NAMES if not n.startswith("_")]
+    for candidate, site in candidates:
+        if abs(len(candidate) - len(name)) > max(limit, 0):
+            continue
+        if candidate.lower() == lowered:
+            distance = 0
+        elif limit == 0:
+            continue
+        else:
+            distance = _distance(name, candidate, limit)
+            if distance > limit:
+                continue
+        rank = (distance, _place_rank(site, at), len(candidate))
+        if best is None or rank < best[0]:
+            best = (rank, candidate, site)
+    return (best[1], best[2]) if best else None
+
+
+def _place_rank(site: BindingSite | None, at: Site) -> int:
+    if site is None:
+        return 3  # a built-in
+    if site.scope != "module":
+        return 2
+    return 0 if before(site.site, at) else 1
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein distance (adjacent swaps count once), cut off above ``limit``."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if (i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]):
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def finding(facts: Facts, name: str, at: Site, candidate: str,
+            site: BindingSite | None) -> Finding:
+    if site is None:
+        origin = f"the built-in `{candidate}`"
+        related: tuple = ()
+    else:
+        origin = f"`{candidate}` (bound at {where(site.site, at.cell)})"
+        related = (facts.related("definition", site.site),)
+    message = f"`{name}` is not defined anywhere in this notebook; did you mean {origin}?"
+    fix = f"Replace `{name}` with `{candidate}`."
+    return facts.finding(RULE, name, at, message, fix, suggestion=candidate, related=related)
