@@ -1,0 +1,47 @@
+"""A notebook's surroundings: the files beside it and the modules this Python has.
+
+This is the one object through which the analysis learns anything outside the
+notebook's text. It answers from the file system (``imports_env``) and from the
+import conventions table, and never imports or runs anything.
+"""
+
+from __future__ import annotations
+
+import os
+
+from .conventions import KNOWN_THIRD_PARTY, import_line_for
+from .imports_env import ModuleEnvironment
+
+
+class Workspace:
+    """Module and script lookups for notebooks in one folder."""
+
+    def __init__(self, notebook_dir: str | None) -> None:
+        self.notebook_dir = notebook_dir
+        self._modules = ModuleEnvironment(notebook_dir)
+        self._with_paths: dict[tuple[str, ...], ModuleEnvironment] = {}
+
+    @classmethod
+    def for_notebook(cls, path: str) -> Workspace:
+        return cls(os.path.dirname(os.path.abspath(path)))
+
+    # NameEnvironment: what the builder asks
+    def star_import_names(self, module: str) -> frozenset[str] | None:
+        return self._modules.star_import_names(module)
+
+    def script_source(self, path: str) -> str | None:
+        return self._modules.script_source(path)
+
+    # ModuleKnowledge: what the rules ask
+    def import_line_for(self, name: str) -> str | None:
+        return import_line_for(name, self._modules.is_stdlib)
+
+    def well_known_package(self, top_level: str) -> bool:
+        return top_level in KNOWN_THIRD_PARTY
+
+    def module_missing(self, module: str, extra_paths: tuple[str, ...]) -> bool:
+        environment = self._modules
+        if extra_paths:
+            environment = self._with_paths.setdefault(
+                extra_paths, ModuleEnvironment(self.notebook_dir, extra_paths))
+        return environment.locate(module) is None
