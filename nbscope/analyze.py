@@ -12,6 +12,7 @@ from .dataflow.replay import Replay, Status, Verdict, fresh_state
 from .findings import Finding, FirstFailure, NotebookReport
 from .model import Notebook
 from .names import PROVIDED
+from .rules import not_python
 from .rules.base import Facts, ModuleKnowledge, NoModuleKnowledge
 from .rules.explain import explain
 
@@ -23,6 +24,10 @@ class _Nothing(NullEnvironment, NoModuleKnowledge):
 def check_notebook(notebook: Notebook, workspace: object | None = None) -> NotebookReport:
     """Analyse one notebook as Restart & Run All would run it (document order)."""
     world = workspace if workspace is not None else _Nothing()
+    language = notebook.language
+    if language is not None and not language.startswith(("python", "ipython")):
+        facts = Facts(notebook, (), world)  # type: ignore[arg-type]
+        return NotebookReport(notebook.path, findings=(not_python.finding(facts, language),))
     environment: NameEnvironment = world  # type: ignore[assignment]
     modules: ModuleKnowledge = world  # type: ignore[assignment]
     cells = [build_cell(cell.index, cell.source, environment) for cell in notebook.code_cells]

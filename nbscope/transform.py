@@ -144,6 +144,41 @@ def split_cell_magic(source: str) -> CellMagic | None:
     )
 
 
+# IPython's built-in line magics; on a one-line cell, ``ls`` or ``cd dir`` runs the
+# magic without its ``%`` (automagic), unless the line assigns the name.
+AUTOMAGICS = frozenset({
+    "alias", "alias_magic", "autoawait", "autocall", "automagic", "bookmark", "cat", "cd",
+    "colors", "conda", "config", "cp", "debug", "dhist", "dirs", "doctest_mode", "ed", "edit",
+    "env", "gui", "hist", "history", "killbgscripts", "ldir", "lf", "lk", "ll", "load",
+    "load_ext", "loadpy", "logoff", "logon", "logstart", "logstate", "logstop", "ls", "lsmagic",
+    "lx", "macro", "magic", "matplotlib", "mkdir", "mv", "notebook", "page", "pastebin", "pdb",
+    "pdef", "pdoc", "pfile", "pinfo", "pinfo2", "pip", "popd", "pprint", "precision", "prun",
+    "psearch", "psource", "pushd", "pwd", "pycat", "pylab", "quickref", "recall", "rehashx",
+    "reload_ext", "rep", "rerun", "reset", "reset_selective", "rm", "rmdir", "run", "save",
+    "sc", "set_env", "sx", "system", "tb", "time", "timeit", "unalias", "unload_ext", "who",
+    "who_ls", "whos", "xdel", "xmode",
+})
+_FIRST_WORD = re.compile(r"\s*([A-Za-z_][\w.]*)(.*)\Z", re.S)
+
+
+def automagic(source: str) -> str | None:
+    """The ``%``-prefixed form of a one-line cell IPython would run as a magic.
+
+    IPython's prefilter applies automagic to single-line cells only: the first
+    word must be a line magic and the rest must not make the line an assignment.
+    """
+    text = source.strip()
+    if not text or "\n" in text:
+        return None
+    match = _FIRST_WORD.match(text)
+    if match is None or match.group(1) not in AUTOMAGICS:
+        return None
+    rest = match.group(2).lstrip()
+    if rest.startswith(("=", ",", "(", ".", "[")) and not rest.startswith("=="):
+        return None
+    return "%" + text
+
+
 def parse_python(
     source: str, first_line: int = 1, first_col: int = 0
 ) -> Fragment | SyntaxProblem:

@@ -18,7 +18,7 @@ from typing import Protocol
 
 from ..magics import MagicEffect, cell_magic_effect, line_magic_effect
 from ..model import Span
-from ..transform import Fragment, SyntaxProblem, parse_python, split_cell_magic
+from ..transform import Fragment, SyntaxProblem, automagic, parse_python, split_cell_magic
 from . import scopes
 from .ir import (
     Bind,
@@ -122,7 +122,7 @@ class _CellBuilder:
         magic = split_cell_magic(self.source)
         magic_name = None
         if magic is None:
-            parsed = parse_python(self.source)
+            parsed = parse_python(automagic(self.source) or self.source)
             if isinstance(parsed, SyntaxProblem):
                 return self._unparsable(parsed, None)
             self._run_fragment(parsed)
@@ -722,6 +722,7 @@ class _CellBuilder:
         if _is_opaque_call(node):
             reason = f"`{ast.unparse(node.func)}(...)` can bind any name"
             self.out.append(Opaque(Event(EventKind.OPAQUE, None, self.site(node), detail=reason)))
+        self._injected_names(node)
         if isinstance(node.func, ast.Name):
             resolve, depth = self.resolve(node.func.id)
             if resolve is not Resolve.FREE:
@@ -810,6 +811,18 @@ class _CellBuilder:
         path = self._collect_ops(lambda: self._conditions(node, index, conditions[1:]))
         self.out.append(Branch((path,), False))
 
+    def _injected_names(self, node: ast.Call) -> None:
+        """SymPy's ``var('x y')`` binds ``x`` and ``y`` in the caller's globals."""
+        func = node.func
+        is_var = (isinstance(func, ast.Name) and func.id == "var") or (
+            isinstance(func, ast.Attribute) and func.attr == "var"
+            and isinstance(func.value, ast.Name) and func.value.id in ("sympy", "sp", "sym"))
+        if not (is_var and node.args and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)):
+            return
+        for name in re.findall(r"[A-Za-z_]\w*", node.args[0].value):
+            self.bind(name, self.site(node.args[0]), BindingKind.MAGIC)
+
     # --- IPython -------------------------------------------------------------------------------
 
     def _magic_call(self, node: ast.Call, method: str, args: list[str]) -> None:
@@ -821,6 +834,8 @@ class _CellBuilder:
                 self.shell_commands.append(args[0])
             return
         if method == "run_line_magic" and len(args) == 2:
+            if args[0] in ("pip", "conda", "mamba", "sx", "system"):
+                self.shell_commands.append(f"{args[0]} {args[1]}")
             effect = line_magic_effect(args[0], args[1])
             self._apply_effect(effect, site, raw_line, args[1])
         elif method == "run_cell_magic" and len(args) == 3:

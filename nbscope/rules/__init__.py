@@ -11,6 +11,7 @@ from . import (
     missing_import,
     missing_module,
     never_defined,
+    not_python,
     syntax_error,
     typo,
     unbound_local,
@@ -21,7 +22,7 @@ REGISTRY: dict[str, Rule] = {
     module.RULE.code: module.RULE
     for module in (
         defined_later, function_local, typo, missing_import, missing_module, conditional,
-        deleted, never_defined, unbound_local, syntax_error, analysis_limit,
+        deleted, never_defined, unbound_local, syntax_error, analysis_limit, not_python,
     )
 }
 

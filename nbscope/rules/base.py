@@ -83,10 +83,25 @@ class Facts:
         """Whether something nbscope cannot read may bind ``name`` somewhere."""
         return self._opaque or name in self._maybe_bound
 
+    def upload_evidence(self, module: str) -> str | None:
+        """Why a missing module must be an uploaded or local one, or None."""
+        top = module.split(".")[0]
+        for cell in self.notebook.cells:
+            for error in cell.errors:
+                if error.ename in ("ModuleNotFoundError", "ImportError") and top in error.evalue:
+                    return f"cell {cell.index}'s saved output shows {error.ename} for it"
+        if self.notebook.is_colab:
+            return "this is a Colab notebook, where such modules are uploaded by hand"
+        if any("files.upload(" in cell.source for cell in self.notebook.code_cells):
+            return "the notebook uploads files"
+        return None
+
     def module_missing(self, module: str, cell: int) -> bool:
         """Whether importing ``module`` in ``cell`` certainly cannot find it."""
         top = module.split(".")[0]
         if self.modules.well_known_package(top):
+            return False
+        if self.notebook.is_colab and top in COLAB_PREINSTALLED:
             return False
         paths: list[str] = []
         for ir in self.irs.values():
@@ -130,6 +145,15 @@ class Facts:
         )
 
 
+# Import names Colab runtimes ship with, beyond the well-known packages.
+COLAB_PREINSTALLED = frozenset({
+    "ee", "absl", "google", "googleapiclient", "oauth2client", "pydrive", "pydrive2",
+    "tensorflow_datasets", "tensorflow_hub", "tensorflow_probability", "tensorflow_metadata",
+    "tensorflow_text", "tf_keras", "keras_nlp", "keras_cv", "fastprogress", "fastcore",
+    "fastai", "tree", "optax", "chex", "orbax", "flax", "mediapy", "cvxpy", "xarray",
+    "geopandas", "folium", "gdown", "kagglehub", "humanize", "multipledispatch", "portpicker",
+    "tensorboard", "namex", "opt_einsum", "gin", "promise", "dm_tree", "etils",
+})
 _FETCHERS = ("unzip", "tar ", "git clone", "gdown", "cp ", "mv ", "7z ", "rsync", "svn ")
 
 
@@ -139,10 +163,21 @@ def _writes_module(ir: CellIR, top: str) -> bool:
         base = path.replace("\\", "/").split("/")
         if top + ".py" in base or top in base[:-1]:
             return True
+    wanted = _normalized(top)
     for command in ir.shell_commands:
-        if top in command or any(fetcher in command for fetcher in _FETCHERS):
+        if any(fetcher in command for fetcher in _FETCHERS):
+            return True
+        if ("install" in command and (wanted in _normalized(command) or "git+" in command
+                                      or " -r " in command or "-e " in command)):
+            return True  # ``pip install`` of it (or of something that may contain it)
+        if top in command and (".py" in command or "wget" in command or "curl" in command):
             return True
     return False
+
+
+def _normalized(text: str) -> str:
+    """Package spelling as pip compares it: ``tensorflow-docs`` finds ``tensorflow_docs``."""
+    return text.lower().replace("-", "_").replace(".", "_")
 
 
 def _unreadable_bindings(irs: Iterable[CellIR]) -> tuple[set[str], bool]:

@@ -142,7 +142,7 @@ def _imports(facts: Facts) -> Iterator[Finding]:
                 continue
             if not facts.module_missing(record.module, ir.cell):
                 continue
-            yield missing_module.finding(facts, record)
+            yield missing_module.finding(facts, record, facts.upload_evidence(record.module))
 
 
 def _syntax_errors(facts: Facts) -> Iterator[Finding]:

@@ -44,11 +44,21 @@ def clean_text(text):
 )
 
 
-def finding(facts: Facts, record: ImportSite) -> Finding:
+def finding(facts: Facts, record: ImportSite, evidence: str | None) -> Finding:
+    """``evidence`` says why this is an uploaded or local module (None: no evidence)."""
     top = record.module.split(".")[0]
+    if evidence is None:
+        message = (f"`{record.module}` cannot be found: no module `{top}` is installed here, "
+                   f"in the standard library, beside the notebook, or written by a cell "
+                   f"above. If it is a helper module, it is missing from beside the notebook; "
+                   f"if it is a package, it is not installed where nbscope ran.")
+        fix = (f"Commit `{top}.py` beside the notebook if it is yours, or install the package "
+               f"(and ignore this rule with `--ignore NS005` in environments without it).")
+        return facts.finding(RULE, top, record.site, message, fix, severity=Severity.WARNING)
     message = (f"`{record.module}` cannot be imported: no module `{top}` is installed, in the "
-               f"standard library, beside the notebook, or written by a cell above, so this "
-               f"line raises ModuleNotFoundError and the names it imports stay undefined.")
+               f"standard library, beside the notebook, or written by a cell above, and "
+               f"{evidence}, so it is a helper module that is not there: this line raises "
+               f"ModuleNotFoundError and the names it imports stay undefined.")
     if facts.notebook.is_colab:
         message += " On Colab, files uploaded by hand are deleted when the runtime restarts."
         fix = (f"Upload `{top}.py` again after each runtime restart, write it from a cell with "
