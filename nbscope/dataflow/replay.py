@@ -76,24 +76,51 @@ class Verdict:
         return self.calls[0].site.cell if self.calls else self.use.site.cell
 
 
+_FLATTEN_AT = 64
+
+
 class Layer:
-    """One namespace: name → reaching events; absent names have ``default``."""
+    """One namespace: name → reaching events; absent names have ``default``.
 
-    __slots__ = ("entries", "default")
+    Copy-on-write: ``base`` is shared between copies and never changed; each
+    copy writes into its own small ``delta``, so copying at a branch and
+    joining afterwards cost what the branches changed, not the namespace size.
+    """
 
-    def __init__(self, entries: dict[str, frozenset[Event]] | None = None,
-                 default: frozenset[Event] = _INITIAL_SET) -> None:
-        self.entries = entries if entries is not None else {}
+    __slots__ = ("base", "delta", "default")
+
+    def __init__(self, base: dict[str, frozenset[Event]] | None = None,
+                 default: frozenset[Event] = _INITIAL_SET,
+                 delta: dict[str, frozenset[Event]] | None = None) -> None:
+        self.base = base if base is not None else {}
+        self.delta = delta if delta is not None else {}
         self.default = default
 
     def get(self, name: str) -> frozenset[Event]:
-        return self.entries.get(name, self.default)
+        delta = self.delta
+        if name in delta:
+            return delta[name]
+        return self.base.get(name, self.default)
+
+    def set(self, name: str, events: frozenset[Event]) -> None:
+        self.delta[name] = events
+
+    def names(self) -> set[str]:
+        return set(self.base) | set(self.delta)
 
     def copy(self) -> Layer:
-        return Layer(dict(self.entries), self.default)
+        if len(self.delta) > _FLATTEN_AT:
+            self.base = {**self.base, **self.delta}
+            self.delta = {}
+        return Layer(self.base, self.default, dict(self.delta))
 
     def same_as(self, other: Layer) -> bool:
-        return self.default == other.default and self.entries == other.entries
+        if self.default != other.default:
+            return False
+        keys = set(self.delta) | set(other.delta)
+        if self.base is not other.base:
+            keys |= set(self.base) | set(other.base)
+        return all(self.get(k) == other.get(k) for k in keys)
 
 
 class State:
@@ -136,17 +163,23 @@ def join(states: Sequence[State]) -> State:
 
 def _join_layers(layers: list[Layer]) -> Layer:
     default = frozenset().union(*(layer.default for layer in layers))
+    base = layers[0].base
+    shared = all(layer.base is base for layer in layers[1:])
     names: set[str] = set()
     for layer in layers:
-        names.update(layer.entries)
-    entries = {}
+        names.update(layer.delta)
+        if not shared:
+            names.update(layer.base)
+    merged = {}
     for name in names:
         first = layers[0].get(name)
         if all(layer.get(name) is first for layer in layers[1:]):
-            entries[name] = first
+            merged[name] = first
         else:
-            entries[name] = frozenset().union(*(layer.get(name) for layer in layers))
-    return Layer(entries, default)
+            merged[name] = frozenset().union(*(layer.get(name) for layer in layers))
+    if shared:
+        return Layer(base, default, merged)
+    return Layer(merged, default)
 
 
 class Replay:
@@ -221,7 +254,7 @@ class Replay:
             self._bind(state, op.depth, op.name, frozenset({op.event}))  # type: ignore[union-attr]
         elif kind is MaybeBind:
             layer = self._layer(state, op.depth)  # type: ignore[union-attr]
-            layer.entries[op.name] = layer.get(op.name) | {op.event}  # type: ignore[union-attr]
+            layer.set(op.name, layer.get(op.name) | {op.event})  # type: ignore[union-attr]
         elif kind is Opaque:
             self._opaque(state, op.event)  # type: ignore[union-attr]
         elif kind is Reset:
@@ -237,14 +270,14 @@ class Replay:
         return state.layers[depth]
 
     def _bind(self, state: State, depth: int, name: str, events: frozenset[Event]) -> None:
-        self._layer(state, depth).entries[name] = events
+        self._layer(state, depth).set(name, events)
 
     @staticmethod
     def _opaque(state: State, event: Event) -> None:
         layer = state.layers[0]
+        for name in layer.names():
+            layer.set(name, layer.get(name) | {event})
         layer.default = layer.default | {event}
-        for name, events in layer.entries.items():
-            layer.entries[name] = events | {event}
 
     # --- reads ------------------------------------------------------------------------------
 
@@ -434,7 +467,7 @@ class Replay:
 
 def _parameter_layer(function: FunctionIR) -> Layer:
     bound = frozenset({ASSUMED})
-    return Layer({name: bound for name in function.params})
+    return Layer(delta={name: bound for name in function.params})
 
 
 def _judge(events: frozenset[Event], builtin: bool) -> Status:
