@@ -50,10 +50,16 @@ def _position(finding: Finding) -> tuple[int, int, int, str]:
     return (finding.cell, span.line if span else 0, span.column if span else 0, finding.code)
 
 
+def _judged_alone(verdict: Verdict) -> bool:
+    """A function's local read judged without a call: it fails only if called."""
+    use = verdict.use
+    return not verdict.calls and use.resolve.value == "local" and use.depth > 0
+
+
 def _first_failure(cells: list[CellIR], verdicts: list[Verdict]) -> FirstFailure | None:
     """The first cell where Run All certainly stops: a syntax error or a certain NameError."""
     failing = next((v for v in verdicts if v.status is Status.UNBOUND and v.certain
-                    and v.use.catch.value == "none"), None)
+                    and v.use.catch.value == "none" and not _judged_alone(v)), None)
     broken = next((c for c in cells if c.syntax_error is not None), None)
     if broken is not None and (failing is None or broken.cell <= failing.cell):
         return FirstFailure(broken.cell, None, "SyntaxError")

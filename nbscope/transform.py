@@ -211,16 +211,20 @@ def _parse_transformed(
         transformed = _transformer().transform_cell(source)
     except Exception as error:  # IPython's transformer raises on some odd input.
         return _problem(plain_error, first_line, first_col, str(error))
-    try:
-        tree = _parse(transformed)
-    except (SyntaxError, ValueError) as error:
-        return _problem(plain_error if isinstance(error, ValueError) else error,
-                        first_line, first_col)
     raw_lines, shifts = _align(source.split("\n"), transformed.split("\n"))
     raw_lines = tuple(line + first_line - 1 for line in raw_lines)
     if first_col:
         shifts = tuple(s + (first_col if line == first_line else 0)
                        for s, line in zip(shifts, raw_lines, strict=True))
+    try:
+        tree = _parse(transformed)
+    except SyntaxError as error:
+        # Report where the transformed error is, mapped back onto the raw cell.
+        index = min(max((error.lineno or 1) - 1, 0), len(raw_lines) - 1)
+        column = (error.offset or 1) + shifts[index]
+        return SyntaxProblem(error.msg or "invalid syntax", raw_lines[index], max(column, 1))
+    except ValueError:
+        return _problem(plain_error, first_line, first_col)
     return Fragment(tree, transformed, raw_lines, shifts)
 
 
@@ -250,17 +254,31 @@ def _align(raw: list[str], transformed: list[str]) -> tuple[tuple[int, ...], tup
     to leading whitespace are matched and each replaced block maps onto the raw
     block it came from, line by line.
     """
+    # IPython drops leading blank lines; align what follows them.
+    skipped = 0
+    while skipped < len(raw) - 1 and not raw[skipped].strip():
+        skipped += 1
+    raw_of, shift = _align_lines(raw[skipped:], transformed)
+    return tuple(line + skipped for line in raw_of), shift
+
+
+def _align_lines(raw: list[str], transformed: list[str]) -> tuple[list[int], list[int]]:
     raw_key = [line.strip() for line in raw]
     new_key = [line.strip() for line in transformed]
     matcher = difflib.SequenceMatcher(None, raw_key, new_key, autojunk=False)
     raw_of = [0] * len(transformed)
     shift = [0] * len(transformed)
-    for _tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        # Within a replaced block, transformed lines stand for the raw lines that
+        # are not blank (IPython drops blank lines there), in order.
+        filled = list(range(i1, max(i2, i1 + 1)))
+        if tag == "replace":
+            filled = [i for i in filled if i < len(raw_key) and raw_key[i]] or filled
         for j in range(j1, j2):
-            i = min(i1 + (j - j1), max(i2 - 1, i1))
+            i = filled[min(j - j1, len(filled) - 1)]
             i = min(i, len(raw) - 1)
             raw_of[j] = i + 1
             indent_raw = len(raw[i]) - len(raw[i].lstrip())
             indent_new = len(transformed[j]) - len(transformed[j].lstrip())
             shift[j] = indent_raw - indent_new
-    return tuple(raw_of), tuple(shift)
+    return raw_of, shift

@@ -164,7 +164,9 @@ class _CellBuilder:
         for name in dict.fromkeys(_IDENTIFIER.findall(self.source)):
             event = Event(EventKind.UNKNOWN, name, site, detail="unparsable cell")
             self.out.append(MaybeBind(name, 0, event))
-        span = Span(problem.line, problem.column, problem.line, problem.column + 1)
+        text = self.raw_lines[problem.line - 1] if 0 < problem.line <= len(self.raw_lines) else ""
+        column = min(problem.column, len(text) + 1)
+        span = Span(problem.line, column, problem.line, min(column + 1, len(text) + 1))
         return self._result(parsed=False, cell_magic=cell_magic,
                             syntax_error=(problem.message, span))
 
@@ -564,6 +566,12 @@ class _CellBuilder:
             self.out.append(ClassBody(depth, tuple(body), bind))
         else:  # a class declared ``nonlocal``: run the body, bind nothing we track
             self.out.append(Scope(depth, tuple(body)))
+
+    def stmt_Assert(self, node: ast.Assert) -> None:
+        self.expr(node.test)
+        if node.msg is not None:  # evaluated only when the assertion fails
+            message = self._collect_ops(lambda: self.expr(node.msg))  # type: ignore[arg-type]
+            self.out.append(Branch((message,), False))
 
     def stmt_Return(self, node: ast.Return) -> None:
         if node.value is not None:

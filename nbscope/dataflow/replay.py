@@ -69,6 +69,7 @@ class Verdict:
     events: frozenset[Event]
     certain: bool
     calls: tuple[Call, ...] = ()
+    reported: bool = True  # False: judged for Run All's first failure only
 
     @property
     def cell(self) -> int:
@@ -304,12 +305,14 @@ class Replay:
         if self._checking_locals:
             if use.resolve is not Resolve.LOCAL or use.depth == 0:
                 return
-        elif self._calls and use.resolve is Resolve.LOCAL and use.depth > 0:
-            return  # judged once, on its own, by check_function_locals
         status, events = self.lookup(use, state)
         if status is Status.BOUND:
             return
-        self.verdicts.append(Verdict(use, status, events, state.certain, tuple(self._calls)))
+        # A function's own locals are reported once, by check_function_locals; at a
+        # call they only tell where Run All first fails.
+        reported = not (self._calls and use.resolve is Resolve.LOCAL and use.depth > 0)
+        self.verdicts.append(Verdict(use, status, events, state.certain, tuple(self._calls),
+                                     reported))
 
     # --- control flow -------------------------------------------------------------------------
 

@@ -35,6 +35,8 @@ def explain(facts: Facts, verdicts: Iterable[Verdict]) -> list[Finding]:
     findings: list[Finding] = []
     limits: dict[int, tuple[Event, list[str]]] = {}
     for verdict in verdicts:
+        if not verdict.reported:
+            continue
         if verdict.status is Status.UNKNOWN:
             _note_limit(limits, verdict)
             continue
