@@ -1,0 +1,44 @@
+"""Shared helpers: build a ``Notebook`` from cell strings and list what nbscope finds in it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from nbscope.analyze import check_notebook
+from nbscope.findings import FirstFailure, Severity
+from nbscope.model import Cell, Notebook
+
+
+def make_notebook(*cells: str, path: str = "t.ipynb", counts: Sequence[int | None] | None = None,
+                  colab: bool = False) -> Notebook:
+    """A notebook of ``cells``; a string starting with ``md:`` is a markdown cell.
+
+    Cells are numbered from 1 over all cells; ``counts`` gives each cell's saved
+    execution count.
+    """
+    built = []
+    for index, text in enumerate(cells, start=1):
+        markdown = text.startswith("md:")
+        built.append(Cell(
+            index=index,
+            cell_type="markdown" if markdown else "code",
+            source=text[3:] if markdown else text,
+            cell_id=f"c{index}",
+            execution_count=None if counts is None or markdown else counts[index - 1],
+        ))
+    return Notebook(path=path, cells=tuple(built), language="python", is_colab=colab)
+
+
+def findings(*cells: str) -> list[tuple]:
+    """Sorted ``(cell, line, column, name, cause or code)`` of every error and warning."""
+    report = check_notebook(make_notebook(*cells))
+    rows = [
+        (f.cell, f.span.line if f.span else None, f.span.column if f.span else None, f.name,
+         f.cause.value if f.cause else f.code)
+        for f in report.findings if f.severity is not Severity.INFO
+    ]
+    return sorted(rows, key=lambda r: (r[0], r[1] or 0, r[2] or 0, r[3] or "", r[4]))
+
+
+def first_failure(*cells: str) -> FirstFailure | None:
+    return check_notebook(make_notebook(*cells)).first_failure
