@@ -143,6 +143,8 @@ def _walk(folder: str) -> Iterator[str]:
 def _codes(text: str | None) -> set[str] | None:
     if text is None:
         return None
+    if not text.strip(", "):
+        raise ValueError("--select and --ignore need at least one rule code")
     codes = set()
     for part in text.split(","):
         part = part.strip()

@@ -119,17 +119,31 @@ class CellMagic:
     body_first_line: int  # raw line of the body's first line
     magic_line: int  # raw line of the %%magic itself
     line_column: int  # 0-based column where ``line`` starts on the magic line
+    indent: int = 0  # indentation IPython removed from every line of the cell
+
+
+def normalize_newlines(source: str) -> str:
+    """Python ends lines at ``\\n``, ``\\r\\n`` and a bare ``\\r``; so do positions here."""
+    if "\r" not in source:
+        return source
+    return source.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def split_cell_magic(source: str) -> CellMagic | None:
     """The cell magic heading ``source``, if it has one (as IPython decides)."""
     lines = source.split("\n")
     first = 0
-    # IPython drops leading blank lines before looking for ``%%``.
+    # IPython drops leading blank lines and the first line's indentation (from every
+    # line that has it) before looking for ``%%``.
     while first < len(lines) and not lines[first].strip():
         first += 1
-    if first == len(lines) or not lines[first].startswith("%%"):
+    if first == len(lines):
         return None
+    indent = lines[first][: len(lines[first]) - len(lines[first].lstrip(" \t"))]
+    if not lines[first][len(indent):].startswith("%%"):
+        return None
+    if indent:
+        lines = [line[len(indent):] if line.startswith(indent) else line for line in lines]
     head = lines[first][2:]
     match = re.match(r"(\S*)\s*", head)
     assert match is not None
@@ -140,7 +154,8 @@ def split_cell_magic(source: str) -> CellMagic | None:
         body="\n".join(lines[first + 1:]),
         body_first_line=first + 2,
         magic_line=first + 1,
-        line_column=2 + match.end(),
+        line_column=2 + match.end() + len(indent),
+        indent=len(indent),
     )
 
 
@@ -180,21 +195,28 @@ def automagic(source: str) -> str | None:
 
 
 def parse_python(
-    source: str, first_line: int = 1, first_col: int = 0
+    source: str, first_line: int = 1, first_col: int = 0, indent: int = 0
 ) -> Fragment | SyntaxProblem:
     """Parse cell code, transforming IPython syntax only when plain parsing fails.
 
     ``first_line``/``first_col`` place ``source`` inside the raw cell (for a
-    magic's argument or a cell magic's body).
+    magic's argument or a cell magic's body); ``indent`` is indentation already
+    removed from every line.
     """
     try:
         tree = _parse(source)
     except (SyntaxError, ValueError) as plain_error:
-        return _parse_transformed(source, first_line, first_col, plain_error)
-    count = source.count("\n") + 1
-    raw_lines = tuple(range(first_line, first_line + count))
-    shifts = (first_col,) + (0,) * (count - 1)
-    return Fragment(tree, source, raw_lines, shifts)
+        parsed = _parse_transformed(source, first_line, first_col, plain_error)
+    else:
+        count = source.count("\n") + 1
+        raw_lines = tuple(range(first_line, first_line + count))
+        shifts = (first_col,) + (0,) * (count - 1)
+        parsed = Fragment(tree, source, raw_lines, shifts)
+    if indent:
+        if isinstance(parsed, SyntaxProblem):
+            return SyntaxProblem(parsed.message, parsed.line, parsed.column + indent)
+        parsed.col_shift = tuple(shift + indent for shift in parsed.col_shift)
+    return parsed
 
 
 def _parse(source: str) -> ast.Module:
@@ -208,7 +230,9 @@ def _parse_transformed(
     source: str, first_line: int, first_col: int, plain_error: Exception
 ) -> Fragment | SyntaxProblem:
     try:
-        transformed = _transformer().transform_cell(source)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            transformed = _transformer().transform_cell(source)
     except Exception as error:  # IPython's transformer raises on some odd input.
         return _problem(plain_error, first_line, first_col, str(error))
     raw_lines, shifts = _align(source.split("\n"), transformed.split("\n"))
@@ -281,4 +305,6 @@ def _align_lines(raw: list[str], transformed: list[str]) -> tuple[list[int], lis
             indent_raw = len(raw[i]) - len(raw[i].lstrip())
             indent_new = len(transformed[j]) - len(transformed[j].lstrip())
             shift[j] = indent_raw - indent_new
+            if tag == "replace" and raw_key[i][:1] in (",", ";", "/"):
+                shift[j] += 1  # autocall escapes: ``/f x`` runs as ``f(x)``
     return raw_of, shift

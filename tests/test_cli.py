@@ -318,8 +318,6 @@ def test_text_output_shows_where_and_why(tmp_path: Path, capsys) -> None:
     assert caret.strip(" |") == "^" * len("session_conf")
 
 
-@pytest.mark.xfail(strict=True, reason="IPython's transformer warns about a cell holding U+001C "
-                                       "and the UserWarning reaches nbscope's stderr")
 def test_stderr_stays_quiet_for_control_characters(tmp_path: Path) -> None:
     write_nb(tmp_path / "ctrl.ipynb", "x = 1\x1c")
     done = run_cli("check", str(tmp_path / "ctrl.ipynb"))

@@ -32,11 +32,7 @@ FRAGMENTS = [
     "def gen():\n    yield x", "x +=", "    indented = 1", "é = 'ü'", "\t", "\\", "'''",
 ]
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-# Known bug, see test_magics_cells.py::test_positions_point_into_the_raw_cell[indented-cell-magic]
-_INDENTED_CELL_MAGIC = re.compile(r"(?:[ \t\f]*\n)*[ \t\f]+%%")
-# Bare CR line ends are left out: they crash nbscope or shift positions, see
-# test_bare_carriage_return_* below.
-TEXT = st.characters(blacklist_characters="\r")
+TEXT = st.characters()
 
 
 @st.composite
@@ -79,7 +75,7 @@ def test_any_cells_are_analysed_and_findings_point_inside_them(cells) -> None:
         assert 1 <= span.end_column <= len(lines[span.end_line - 1]) + 1, found
         if span.line == span.end_line:
             assert span.column <= span.end_column, found
-            if found.name is not None and not _INDENTED_CELL_MAGIC.match(source):
+            if found.name is not None:
                 text = lines[span.line - 1][span.column - 1:span.end_column - 1]
                 # Python names are NFKC-normalised: the source may say `ﬀ` for `ff`.
                 assert unicodedata.normalize("NFKC", text) == found.name, found
@@ -120,16 +116,11 @@ def _check(source: str):
     return check_notebook(Notebook("t.ipynb", (Cell(1, "code", source),)))
 
 
-@pytest.mark.xfail(strict=True, raises=IndexError,
-                   reason="a cell with bare CR line ends and non-ASCII text crashes "
-                          "check_notebook (IndexError in asttokens' from_utf8_col)")
 def test_bare_carriage_return_with_non_ascii_text_is_analysed() -> None:
     [found] = _check('x = 1\rprint("é", y)').findings
     assert (found.name, found.span.line) == ("y", 2)
 
 
-@pytest.mark.xfail(strict=True, reason="Python ends a line at a bare CR, nbscope does not: "
-                                       "the finding is reported on line 1")
 def test_bare_carriage_return_ends_a_line() -> None:
     [found] = _check("x = 1\rprint(y)").findings
     assert (found.name, found.span.line, found.span.column) == ("y", 2, 7)

@@ -58,9 +58,7 @@ def text_at(source: str, span: Span) -> str:
                  id="kernel-names"),
     pytest.param(["undefined_t?"], [], id="help-is-not-a-read"),
     pytest.param(["  %%timeit\n  y = 3", "print(y)"], [(2, 1, 7, "y", "function-local")],
-                 id="indented-timeit-cell", marks=pytest.mark.xfail(
-                     strict=True, reason="an indented %%timeit cell (IPython strips the common "
-                                         "indent) is analysed as if its names were kept")),
+                 id="indented-timeit-cell"),
 ])
 def test_magic_bindings(cells: list[str], expected: list[tuple]) -> None:
     assert findings(*cells) == expected
@@ -112,10 +110,6 @@ def test_run_of_a_missing_script_is_an_info_note_only(tmp_path: Path) -> None:
 
 # --- positions in the raw cell ----------------------------------------------------------------
 
-INDENTED_CELL_MAGIC_BUG = pytest.mark.xfail(
-    strict=True, reason="an indented %%magic line (IPython strips the cell's common indent) is "
-                        "not split off: positions in its body are reported one line too high")
-
 POSITION_CELLS = [
     pytest.param("import os\nfiles = !ls\nfor f in files:\n    !echo {f}\n"
                  "    print(undefined_x, f)\n%time z = undefined_y\n"
@@ -154,7 +148,7 @@ POSITION_CELLS = [
     pytest.param("\n%xdel y", [(2, 7, "y")],
                  id="leading-blank-line-before-xdel"),
     pytest.param("  %%time\n  print(undefined_e)", [(2, 9, "undefined_e")],
-                 id="indented-cell-magic", marks=INDENTED_CELL_MAGIC_BUG),
+                 id="indented-cell-magic"),
 ]
 
 

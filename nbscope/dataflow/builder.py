@@ -18,7 +18,14 @@ from typing import Protocol
 
 from ..magics import MagicEffect, cell_magic_effect, line_magic_effect
 from ..model import Span
-from ..transform import Fragment, SyntaxProblem, automagic, parse_python, split_cell_magic
+from ..transform import (
+    Fragment,
+    SyntaxProblem,
+    automagic,
+    normalize_newlines,
+    parse_python,
+    split_cell_magic,
+)
 from . import scopes
 from .ir import (
     Bind,
@@ -93,8 +100,11 @@ class _Scope:
 
 
 def build_cell(cell: int, source: str, env: NameEnvironment) -> CellIR:
-    """Lower one code cell's raw source into a ``CellIR``."""
-    return _CellBuilder(cell, source, env).build()
+    """Lower one code cell's raw source into a ``CellIR``.
+
+    Lines end where Python ends them (``\\n``, ``\\r\\n`` or a bare ``\\r``).
+    """
+    return _CellBuilder(cell, normalize_newlines(source), env).build()
 
 
 class _CellBuilder:
@@ -131,7 +141,8 @@ class _CellBuilder:
             effect = cell_magic_effect(magic.name, magic.line, magic.body)
             site = self._line_site(magic.magic_line)
             if effect.python is not None:
-                parsed = parse_python(effect.python, first_line=magic.body_first_line)
+                parsed = parse_python(effect.python, first_line=magic.body_first_line,
+                                      indent=magic.indent)
                 if isinstance(parsed, SyntaxProblem):
                     return self._unparsable(parsed, magic_name)
                 if effect.isolated:
@@ -721,7 +732,10 @@ class _CellBuilder:
             return
         self.expr(node.func)
         for argument in node.args:
-            self.expr(argument)
+            if isinstance(argument, ast.GeneratorExp):
+                self._comprehension(argument)  # consumed by the call, as it nearly always is
+            else:
+                self.expr(argument)
         for keyword in node.keywords:
             self.expr(keyword.value)
         path_added = _sys_path_addition(node)
@@ -774,11 +788,17 @@ class _CellBuilder:
     def expr_Lambda(self, node: ast.Lambda) -> None:
         self.lambda_function(node)  # runs when called: only its defaults run now
 
-    def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp
-                       ) -> None:
-        # A generator expression runs lazily, but nearly always where it is written
-        # (``sum(x for x in xs)``), so it is followed as if consumed at once.
+    def expr_GeneratorExp(self, node: ast.GeneratorExp) -> None:
+        # Not handed straight to a call: only the first iterable runs now, the rest
+        # whenever it is iterated, which may be never.
         self.expr(node.generators[0].iter)
+        later = self._collect_ops(lambda: self._comprehension(node, first_iter_done=True))
+        self.out.append(Branch((later,), False))
+
+    def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp,
+                       first_iter_done: bool = False) -> None:
+        if not first_iter_done:
+            self.expr(node.generators[0].iter)
         names = scopes.ScopeNames(bound=scopes.comprehension_names(node))
         depth = self.scope.depth + 1
         with self._scope("comprehension", depth, names, None) as body:
@@ -788,7 +808,6 @@ class _CellBuilder:
     expr_ListComp = _comprehension
     expr_SetComp = _comprehension
     expr_DictComp = _comprehension
-    expr_GeneratorExp = _comprehension
 
     def _generators(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp,
                     index: int) -> None:
@@ -969,11 +988,11 @@ def _is_opaque_call(node: ast.Call) -> bool:
     func = node.func
     if isinstance(func, ast.Name) and func.id in ("exec", "execfile"):
         return True
-    if isinstance(func, ast.Attribute) and func.attr in ("push", "run_cell", "ex"):
-        return isinstance(func.value, ast.Call) and isinstance(func.value.func, ast.Name) \
-            and func.value.func.id == "get_ipython"
-    # globals() handed to a function lets it bind anything (``exec(code, globals())``).
-    return any(_is_namespace_call(arg) for arg in node.args)
+    # Other calls handed ``globals()`` (doctest, eval) read it; writers are the
+    # exec family above and ``globals()[...] =`` / ``.update`` (seen elsewhere).
+    return (isinstance(func, ast.Attribute) and func.attr in ("push", "run_cell", "ex")
+            and isinstance(func.value, ast.Call) and isinstance(func.value.func, ast.Name)
+            and func.value.func.id == "get_ipython")
 
 
 def _catch_kind(handlers: list[ast.ExceptHandler]) -> Catch:
@@ -1017,8 +1036,14 @@ def _constant_truth(test: ast.expr) -> bool | None:
     return None
 
 
+_PASS_THROUGH = frozenset({"tqdm", "enumerate", "list", "tuple", "sorted", "reversed", "iter"})
+
+
 def _non_empty_literal(iterable: ast.expr) -> bool:
     """Whether a ``for`` loop certainly runs its body at least once."""
+    if (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name)
+            and iterable.func.id in _PASS_THROUGH and iterable.args):
+        return _non_empty_literal(iterable.args[0])  # ``tqdm(range(3))``, ``enumerate([a])``
     if isinstance(iterable, (ast.List, ast.Tuple, ast.Set)):
         return bool(iterable.elts) and not any(isinstance(e, ast.Starred) for e in iterable.elts)
     if isinstance(iterable, ast.Dict):
@@ -1026,7 +1051,7 @@ def _non_empty_literal(iterable: ast.expr) -> bool:
     if isinstance(iterable, ast.Constant) and isinstance(iterable.value, (str, bytes)):
         return bool(iterable.value)
     if (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name)
-            and iterable.func.id == "range" and not iterable.keywords):
+            and iterable.func.id in ("range", "trange") and not iterable.keywords):
         values = [a.value for a in iterable.args if isinstance(a, ast.Constant)]
         if len(values) != len(iterable.args) or not all(isinstance(v, int) for v in values):
             return False

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..findings import Finding, NotebookReport, Severity
+from ..rules import REGISTRY
+from ..transform import normalize_newlines
 
 
 def render(reports: Sequence[NotebookReport], sources: dict[str, str]) -> str:
@@ -30,7 +32,8 @@ def _finding(path: str, found: Finding, source: str | None) -> str:
     place = f"{path}:cell {found.cell}"
     if span is not None:
         place += f":{span.line}:{span.column}"
-    label = found.cause.value if found.cause else found.code
+    rule = REGISTRY.get(found.code)
+    label = found.cause.value if found.cause else (rule.name if rule else found.code)
     lines = [f"{place}: {found.code} {found.severity.value} ({label}): {found.message}"]
     lines.extend(_excerpt(source, found))
     for item in found.related:
@@ -47,7 +50,7 @@ def _excerpt(source: str | None, found: Finding) -> list[str]:
     span = found.span
     if source is None or span is None:
         return []
-    source_lines = source.split("\n")
+    source_lines = normalize_newlines(source).split("\n")
     if not 1 <= span.line <= len(source_lines):
         return []
     text = source_lines[span.line - 1].rstrip().expandtabs(4)

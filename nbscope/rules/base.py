@@ -90,6 +90,8 @@ class Facts:
             for error in cell.errors:
                 if error.ename in ("ModuleNotFoundError", "ImportError") and top in error.evalue:
                     return f"cell {cell.index}'s saved output shows {error.ename} for it"
+        if any("install" in command for ir in self.irs.values() for command in ir.shell_commands):
+            return None  # a package installed by a cell may provide it under another name
         if self.notebook.is_colab:
             return "this is a Colab notebook, where such modules are uploaded by hand"
         if any("files.upload(" in cell.source for cell in self.notebook.code_cells):

@@ -30,6 +30,10 @@ if use_custom:
 print(threshold)
 ```
 
+A name bound only inside a loop gets this finding at `info` severity: loops
+over data nearly always run, and the finding only says what happens if one
+does not.
+
 ## Use instead
 Give the name a value on every path:
 ```python
@@ -51,9 +55,15 @@ _GUARDS = {
 }
 
 
+def _initial_only(events: frozenset[Event]) -> bool:
+    """Whether something other than "not bound yet" makes the name uncertain."""
+    return any(e.kind not in (EventKind.BIND, EventKind.INITIAL) for e in events)
+
+
 def finding(facts: Facts, use: Use, at: Site, events: frozenset[Event],
             calls: tuple[Call, ...], function: str | None = None) -> Finding:
     name = use.name
+    severity = RULE.severity
     binds = sorted((e for e in events if e.kind is EventKind.BIND and e.site),
                    key=lambda e: (e.site.cell, e.site.span.line if e.site.span else 0))
     deletions = [e for e in events if e.kind is EventKind.DELETE and e.site]
@@ -73,6 +83,8 @@ def finding(facts: Facts, use: Use, at: Site, events: frozenset[Event],
         fix = f"Make sure `{name}` is assigned again after the deletion on every path."
     else:
         guarded = next((e for e in binds if e.guard), None)
+        if binds and all(e.guard in ("for", "while") for e in binds) and not _initial_only(events):
+            severity = Severity.INFO
         if guarded is not None and guarded.site is not None and guarded.guard in _GUARDS:
             construct, failing = _GUARDS[guarded.guard]
             message = (f"{subject}: it is assigned only inside {construct} "
@@ -82,4 +94,4 @@ def finding(facts: Facts, use: Use, at: Site, events: frozenset[Event],
             message = f"{subject}: it is assigned before this line only on some paths."
         fix = (f"Give `{name}` a value before the branch (a default), "
                f"or assign it on every path.")
-    return facts.finding(RULE, name, at, message, fix, related=tuple(related))
+    return facts.finding(RULE, name, at, message, fix, related=tuple(related), severity=severity)

@@ -84,7 +84,7 @@ def _explain_verdict(facts: Facts, verdict: Verdict) -> Finding | None:
     module_sites = [s for s in facts.module_sites(use.name)]
     if verdict.calls and not module_sites and not facts.global_writes(use.name):
         return None  # bound nowhere at all: reported once, where the function reads it
-    later = [s for s in module_sites if not before(s.site, at)]
+    later = [s for s in module_sites if before(at, s.site)]
     if later:
         return defined_later.finding(facts, use, at, later[0], verdict.calls, verdict.certain)
     return _unbound_name(facts, use.name, at)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..dataflow.ir import Site
 from ..findings import Cause, Finding, Severity
+from ..names import BUILTIN_NAMES
 from .base import Facts, Rule
 
 RULE = Rule(
@@ -42,6 +43,10 @@ _SPECIAL = {
 def finding(facts: Facts, name: str, at: Site) -> Finding:
     if name in _SPECIAL:
         message, fix = _SPECIAL[name]
+    elif name in BUILTIN_NAMES:
+        message = (f"`{name}` is a built-in, but `del {name}` removes only a notebook "
+                   f"variable of that name, and no cell assigned one.")
+        fix = f"Remove the `del {name}`."
     else:
         message = (f"`{name}` is not assigned, imported or defined in any cell of this "
                    f"notebook, and it is not a Python built-in.")

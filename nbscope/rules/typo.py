@@ -44,7 +44,7 @@ def closest(facts: Facts, name: str, at: Site) -> tuple[str, BindingSite | None]
     limit = 0 if len(name) < 4 else (1 if len(name) < 9 else 2)
     best: tuple[tuple[int, int, int], str, BindingSite | None] | None = None
     candidates = [(n, sites[0]) for n, sites in facts.bindings.items() if n != name]
-    candidates += [(n, None) for n in BUILTIN_NAMES if not n.startswith("_")]
+    candidates += [(n, None) for n in BUILTIN_NAMES if not n.startswith("_") and n != name]
     for candidate, site in candidates:
         if abs(len(candidate) - len(name)) > max(limit, 0):
             continue
