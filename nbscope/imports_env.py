@@ -73,14 +73,18 @@ class _Exports:
 _CYCLE = _Exports(frozenset(), None, partial=True)
 
 
+# What star imports of installed and stdlib modules bind, shared by every notebook.
+_SHARED_EXPORTS: dict[str, _Exports | None] = {}
+
+
 class ModuleEnvironment:
     """Module lookups for one notebook: its folder, the paths it adds, this Python."""
 
     def __init__(self, notebook_dir: str | None, extra_paths: Sequence[str] = ()) -> None:
         self._notebook_dir = os.path.abspath(notebook_dir) if notebook_dir else None
         self._local_dirs = _local_dirs(self._notebook_dir, extra_paths)
-        self._installed_paths = _installed_paths()
-        self._stdlib_paths = _stdlib_paths()
+        self._installed_paths = list(_process_paths()[0])
+        self._stdlib_paths = list(_process_paths()[1])
         self._found: dict[str, _Found | None] = {}
         self._exports_cache: dict[str, _Exports | None] = {}
         self._in_progress: set[str] = set()
@@ -240,6 +244,11 @@ class ModuleEnvironment:
     def _exports(self, module: str) -> _Exports | None:
         if module in self._exports_cache:
             return self._exports_cache[module]
+        found = self._find(module)
+        shared = found is not None and found.location.kind != "local"
+        if shared and module in _SHARED_EXPORTS:
+            # Installed and stdlib modules read the same for every notebook folder.
+            return _SHARED_EXPORTS[module]
         if module in self._in_progress:
             return _CYCLE  # a star-import cycle: Python would see a half-run module
         self._in_progress.add(module)
@@ -252,6 +261,8 @@ class ModuleEnvironment:
             result = _Exports(result.names, result.all_)
         if result is None or not result.partial:
             self._exports_cache[module] = result
+            if shared:
+                _SHARED_EXPORTS[module] = result
         return result
 
     def _compute_exports(self, module: str) -> _Exports | None:
@@ -553,6 +564,12 @@ def _local_dirs(notebook_dir: str | None, extra_paths: Sequence[str]) -> tuple[s
             entry = os.path.join(notebook_dir, entry)
         dirs.append(os.path.normpath(entry))
     return tuple(dict.fromkeys(dirs))
+
+
+@functools.cache
+def _process_paths() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """This process's installed and stdlib search paths, worked out once."""
+    return tuple(_installed_paths()), tuple(_stdlib_paths())
 
 
 def _installed_paths() -> list[str]:

@@ -39,7 +39,8 @@ class Fragment:
     IPython removed, or the column where a magic's argument starts).
     """
 
-    __slots__ = ("tree", "source", "raw_line", "col_shift", "_line_numbers", "_lines")
+    __slots__ = ("tree", "source", "raw_line", "col_shift", "_line_numbers", "_lines",
+                 "_plain_offset")
 
     def __init__(
         self,
@@ -54,6 +55,12 @@ class Fragment:
         self.col_shift = col_shift
         self._line_numbers: LineNumbers | None = None
         self._lines: list[str] | None = None
+        # When positions map by a constant line offset (ASCII text, no shifts),
+        # spans need no per-line work; None otherwise.
+        self._plain_offset: int | None = None
+        if source.isascii() and not any(col_shift) and raw_line and \
+                raw_line[-1] - raw_line[0] == len(raw_line) - 1:
+            self._plain_offset = raw_line[0] - 1
 
     def line_text(self, lineno: int) -> str:
         if self._lines is None:
@@ -76,6 +83,10 @@ class Fragment:
 
     def span(self, node: ast.AST) -> Span:
         """The raw-cell span of a node that has ``lineno``/``col_offset`` and ends."""
+        offset = self._plain_offset
+        if offset is not None and node.end_col_offset is not None:  # type: ignore[attr-defined]
+            return Span(node.lineno + offset, node.col_offset + 1,  # type: ignore[attr-defined]
+                        node.end_lineno + offset, node.end_col_offset + 1)  # type: ignore
         line, column = self.point(node.lineno, node.col_offset)  # type: ignore[attr-defined]
         end_lineno = getattr(node, "end_lineno", None) or node.lineno  # type: ignore[attr-defined]
         end_col = getattr(node, "end_col_offset", None)
@@ -104,9 +115,18 @@ def _find_identifier(raw: bytes, name: bytes, start: int) -> int:
     skip = _KEYWORD_SKIP.match(raw, start)
     if skip:
         start = skip.end()
-    pattern = re.compile(rb"(?<![\w\x80-\xff])" + re.escape(name) + rb"(?![\w\x80-\xff])")
-    found = pattern.search(raw, start)
-    return found.start() if found else -1
+    found = raw.find(name, start)
+    while found >= 0:
+        before = raw[found - 1:found]
+        after = raw[found + len(name):found + len(name) + 1]
+        if not _is_identifier_byte(before) and not _is_identifier_byte(after):
+            return found
+        found = raw.find(name, found + 1)
+    return -1
+
+
+def _is_identifier_byte(byte: bytes) -> bool:
+    return bool(byte) and (byte.isalnum() or byte == b"_" or byte[0] >= 0x80)
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +235,8 @@ def parse_python(
     if indent:
         if isinstance(parsed, SyntaxProblem):
             return SyntaxProblem(parsed.message, parsed.line, parsed.column + indent)
-        parsed.col_shift = tuple(shift + indent for shift in parsed.col_shift)
+        shifted = tuple(shift + indent for shift in parsed.col_shift)
+        parsed = Fragment(parsed.tree, parsed.source, parsed.raw_line, shifted)
     return parsed
 
 

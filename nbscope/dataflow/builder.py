@@ -240,6 +240,13 @@ class _CellBuilder:
         finally:
             self.guards.pop()
 
+    def _branch(self, paths: tuple[tuple[Op, ...], ...], exhaustive: bool) -> None:
+        """Append alternative paths; paths that only read need no copy of the state."""
+        if not any(paths):
+            return
+        pure = all(_reads_only(path) for path in paths)
+        self.out.append(Branch(paths, exhaustive, pure))
+
     def _collect_ops(self, produce: Callable[[], None]) -> tuple[Op, ...]:
         with self._collect() as ops:
             produce()
@@ -260,6 +267,8 @@ class _CellBuilder:
                 return Resolve.FREE, -1
             return Resolve.NAME, scope.depth
         if name in scope.names.locals:
+            if scope.kind == "comprehension":
+                return Resolve.FREE, -1  # bound by the comprehension before any read
             return Resolve.LOCAL, scope.depth
         crossed_function = scope.kind in ("function", "lambda")
         outer = scope.parent
@@ -272,7 +281,7 @@ class _CellBuilder:
                 if name in outer.names.nonlocals:
                     return Resolve.FREE, -1
                 if name in outer.names.locals:
-                    if crossed_function:
+                    if crossed_function or outer.kind == "comprehension":
                         return Resolve.FREE, -1
                     return Resolve.LOCAL, outer.depth
                 if outer.kind in ("function", "lambda"):
@@ -315,10 +324,13 @@ class _CellBuilder:
     def bind(self, name: str, site: Site, kind: BindingKind, function: FunctionIR | None = None,
              scope: _Scope | None = None) -> None:
         scope = scope or self.scope
+        guard = self.guards[-1] if self.guards else None
+        if scope.kind == "comprehension":  # never tracked at replay (see _comprehension)
+            self._record_binding(name, site, kind, guard, scope, scope.depth + 1)
+            return
         depth = self.target_depth(name, scope)
         if depth is None:
             return
-        guard = self.guards[-1] if self.guards else None
         global_from_function = depth == 0 and scope.kind != "module" and scope.in_function
         binding = BindingKind.GLOBAL_IN_FUNCTION if global_from_function else kind
         event = Event(EventKind.BIND, name, site, binding, guard, function)
@@ -375,12 +387,13 @@ class _CellBuilder:
     # --- statements ----------------------------------------------------------------------------
 
     def statements(self, body: list[ast.stmt]) -> None:
+        handlers = _STATEMENT_HANDLERS
         for statement in body:
-            handler = getattr(self, "stmt_" + type(statement).__name__, None)
+            handler = handlers.get(type(statement))
             if handler is None:
                 self.children(statement)
             else:
-                handler(statement)
+                handler(self, statement)
 
     def children(self, node: ast.AST) -> None:
         for child in ast.iter_child_nodes(node):
@@ -521,9 +534,9 @@ class _CellBuilder:
             self.expr(decorator)
         self._defaults_and_annotations(node.args, node.returns)
         site = self.name_site(node, node.name)
-        function = FunctionIR(node.name, site, tuple(scopes.parameter_names(node.args)),
-                              scopes.contains_yield(node), isinstance(node, ast.AsyncFunctionDef))
         names = scopes.function_names(node)
+        function = FunctionIR(node.name, site, tuple(scopes.parameter_names(node.args)),
+                              names.yields, isinstance(node, ast.AsyncFunctionDef))
         with self._scope("function", 1, names, node.name) as body:
             self._parameters(node.args)
             self.statements(node.body)
@@ -554,9 +567,10 @@ class _CellBuilder:
 
     def lambda_function(self, node: ast.Lambda, name: str = "<lambda>") -> FunctionIR:
         self._defaults_and_annotations(node.args, None)
+        names = scopes.function_names(node)
         function = FunctionIR(name, self.site(node), tuple(scopes.parameter_names(node.args)),
-                              scopes.contains_yield(node))
-        with self._scope("lambda", 1, scopes.function_names(node), name) as body:
+                              names.yields)
+        with self._scope("lambda", 1, names, name) as body:
             self._parameters(node.args)
             self.expr(node.body)
         function.body = tuple(body)
@@ -582,7 +596,7 @@ class _CellBuilder:
         self.expr(node.test)
         if node.msg is not None:  # evaluated only when the assertion fails
             message = self._collect_ops(lambda: self.expr(node.msg))  # type: ignore[arg-type]
-            self.out.append(Branch((message,), False))
+            self._branch((message,), False)
 
     def stmt_Return(self, node: ast.Return) -> None:
         if node.value is not None:
@@ -715,11 +729,11 @@ class _CellBuilder:
     # --- expressions ---------------------------------------------------------------
 
     def expr(self, node: ast.expr) -> None:
-        handler = getattr(self, "expr_" + type(node).__name__, None)
+        handler = _EXPRESSION_HANDLERS.get(type(node))
         if handler is None:
             self.children(node)
         else:
-            handler(node)
+            handler(self, node)
 
     def expr_Name(self, node: ast.Name) -> None:
         if isinstance(node.ctx, ast.Load):
@@ -777,13 +791,13 @@ class _CellBuilder:
         if not rest:
             return
         path = self._collect_ops(lambda: (self.expr(rest[0]), self._short_circuit(rest[1:])))
-        self.out.append(Branch((path,), False))
+        self._branch((path,), False)
 
     def expr_IfExp(self, node: ast.IfExp) -> None:
         self.expr(node.test)
         body = self._collect_ops(lambda: self.expr(node.body))
         orelse = self._collect_ops(lambda: self.expr(node.orelse))
-        self.out.append(Branch((body, orelse), True))
+        self._branch((body, orelse), True)
 
     def expr_Lambda(self, node: ast.Lambda) -> None:
         self.lambda_function(node)  # runs when called: only its defaults run now
@@ -793,17 +807,19 @@ class _CellBuilder:
         # whenever it is iterated, which may be never.
         self.expr(node.generators[0].iter)
         later = self._collect_ops(lambda: self._comprehension(node, first_iter_done=True))
-        self.out.append(Branch((later,), False))
+        self._branch((later,), False)
 
     def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp,
                        first_iter_done: bool = False) -> None:
         if not first_iter_done:
             self.expr(node.generators[0].iter)
         names = scopes.ScopeNames(bound=scopes.comprehension_names(node))
-        depth = self.scope.depth + 1
-        with self._scope("comprehension", depth, names, None) as body:
+        # No namespace of its own at replay: a comprehension's variables are bound
+        # whenever they are read inside it, so only its reads of outer names and its
+        # walrus bindings are followed.
+        with self._scope("comprehension", self.scope.depth, names, None) as body:
             self._generators(node, 0)
-        self.out.append(Scope(depth, tuple(body)))
+        self.out.extend(body)
 
     expr_ListComp = _comprehension
     expr_SetComp = _comprehension
@@ -827,7 +843,7 @@ class _CellBuilder:
             self._conditions(node, index, list(generator.ifs))
 
         body = self._collect_ops(one_iteration)
-        self.out.append(Loop((), body, (), _non_empty_literal(generator.iter), False))
+        self._branch((body,), _non_empty_literal(generator.iter))
 
     def _conditions(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp,
                     index: int, conditions: list[ast.expr]) -> None:
@@ -836,7 +852,7 @@ class _CellBuilder:
             return
         self.expr(conditions[0])
         path = self._collect_ops(lambda: self._conditions(node, index, conditions[1:]))
-        self.out.append(Branch((path,), False))
+        self._branch((path,), False)
 
     def _injected_names(self, node: ast.Call) -> None:
         """SymPy's ``var('x y')`` binds ``x`` and ``y`` in the caller's globals."""
@@ -932,6 +948,21 @@ class _CellBuilder:
             return
         for name in names:
             self.bind(name, site, BindingKind.SCRIPT)
+
+
+def _handlers(prefix: str) -> dict[type, Callable[..., None]]:
+    """``stmt_Assign`` → {ast.Assign: method}: dispatch by node type, built once."""
+    return {getattr(ast, name[len(prefix):]): method
+            for name, method in vars(_CellBuilder).items()
+            if name.startswith(prefix) and hasattr(ast, name[len(prefix):])}
+
+
+_STATEMENT_HANDLERS = _handlers("stmt_")
+_EXPRESSION_HANDLERS = _handlers("expr_")
+
+
+def _reads_only(ops: tuple[Op, ...]) -> bool:
+    return all(type(op) is Use or (type(op) is Branch and op.pure) for op in ops)
 
 
 def _script_names(source: str) -> list[str] | None:

@@ -190,6 +190,7 @@ class Branch:
 
     paths: tuple[tuple[Op, ...], ...]
     exhaustive: bool
+    pure: bool = False  # only reads: replay need not copy the state
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -318,6 +318,13 @@ class Replay:
 
     def _branch(self, op: Branch, state: State) -> State:
         single = op.exhaustive and len(op.paths) == 1
+        if op.pure:
+            certain = state.certain
+            state.certain = certain and single
+            for path in op.paths:
+                self.run(path, state)
+            state.certain = certain
+            return state
         outcomes = [self.run(path, state.copy(certain=state.certain and single))
                     for path in op.paths]
         if not op.exhaustive:

@@ -23,6 +23,7 @@ class ScopeNames:
     bound: set[str] = field(default_factory=set)
     globals: set[str] = field(default_factory=set)
     nonlocals: set[str] = field(default_factory=set)
+    yields: bool = False  # the scope's own code yields (a generator function)
 
     @property
     def locals(self) -> set[str]:
@@ -70,19 +71,6 @@ def parameter_names(args: ast.arguments) -> list[str]:
     return [arg.arg for arg in every]
 
 
-def contains_yield(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> bool:
-    """Whether the function's own body yields (calling it then runs nothing)."""
-    stack: list[ast.AST] = [node.body] if isinstance(node, ast.Lambda) else list(node.body)
-    while stack:
-        current = stack.pop()
-        if isinstance(current, (ast.Yield, ast.YieldFrom)):
-            return True
-        if isinstance(current, (*FUNCTIONS, ast.ClassDef)):
-            continue
-        stack.extend(ast.iter_child_nodes(current))
-    return False
-
-
 class _Collector(ast.NodeVisitor):
     """Collects the names one scope binds, without entering nested scopes."""
 
@@ -92,6 +80,12 @@ class _Collector(ast.NodeVisitor):
     def visit_Name(self, node: ast.Name) -> None:
         if isinstance(node.ctx, (ast.Store, ast.Del)):
             self.names.bound.add(node.id)
+
+    def visit_Yield(self, node: ast.Yield | ast.YieldFrom) -> None:
+        self.names.yields = True
+        self.generic_visit(node)
+
+    visit_YieldFrom = visit_Yield
 
     def visit_Global(self, node: ast.Global) -> None:
         self.names.globals.update(node.names)
