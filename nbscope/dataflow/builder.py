@@ -125,6 +125,8 @@ class _CellBuilder:
         self.guards: list[str] = []
         self.catch = Catch.NONE
         self.import_guarded = 0
+        self.unknown_names: set[str] = set()  # names something unreadable may bind
+        self.opaque = False  # whether anything here may bind any name
 
     # --- cell level -------------------------------------------------------------
 
@@ -166,6 +168,8 @@ class _CellBuilder:
             shell_commands=tuple(self.shell_commands),
             imports=tuple(self.imports),
             sys_path_additions=tuple(self.sys_path_additions),
+            unknown_names=frozenset(self.unknown_names),
+            opaque=self.opaque,
         )
 
     def _unparsable(self, problem: SyntaxProblem, cell_magic: str | None) -> CellIR:
@@ -174,7 +178,7 @@ class _CellBuilder:
         site = Site(self.cell, Span(problem.line, problem.column, problem.line, problem.column))
         for name in dict.fromkeys(_IDENTIFIER.findall(self.source)):
             event = Event(EventKind.UNKNOWN, name, site, detail="unparsable cell")
-            self.out.append(MaybeBind(name, 0, event))
+            self._emit_maybe(name, 0, event)
         text = self.raw_lines[problem.line - 1] if 0 < problem.line <= len(self.raw_lines) else ""
         column = min(problem.column, len(text) + 1)
         span = Span(problem.line, column, problem.line, min(column + 1, len(text) + 1))
@@ -239,6 +243,14 @@ class _CellBuilder:
             yield
         finally:
             self.guards.pop()
+
+    def _emit_opaque(self, event: Event) -> None:
+        self.opaque = True
+        self.out.append(Opaque(event))
+
+    def _emit_maybe(self, name: str, depth: int, event: Event) -> None:
+        self.unknown_names.add(name)
+        self.out.append(MaybeBind(name, depth, event))
 
     def _branch(self, paths: tuple[tuple[Op, ...], ...], exhaustive: bool) -> None:
         """Append alternative paths; paths that only read need no copy of the state."""
@@ -672,7 +684,7 @@ class _CellBuilder:
         site = self.site(alias)
         if names is None:
             reason = f"`from {'.' * node.level}{module} import *` binds names nbscope cannot list"
-            self.out.append(Opaque(Event(EventKind.OPAQUE, None, site, detail=reason)))
+            self._emit_opaque(Event(EventKind.OPAQUE, None, site, detail=reason))
             return
         for name in sorted(names):
             self.bind(name, site, BindingKind.STAR_IMPORT)
@@ -757,7 +769,7 @@ class _CellBuilder:
             self.sys_path_additions.append(path_added)
         if _is_opaque_call(node):
             reason = f"`{ast.unparse(node.func)}(...)` can bind any name"
-            self.out.append(Opaque(Event(EventKind.OPAQUE, None, self.site(node), detail=reason)))
+            self._emit_opaque(Event(EventKind.OPAQUE, None, self.site(node), detail=reason))
         self._injected_names(node)
         if isinstance(node.func, ast.Name):
             resolve, depth = self.resolve(node.func.id)
@@ -767,13 +779,13 @@ class _CellBuilder:
     def expr_Subscript(self, node: ast.Subscript) -> None:
         if isinstance(node.ctx, ast.Store) and _is_namespace_call(node.value):
             reason = f"`{ast.unparse(node.value)}[...] = ...` can bind any name"
-            self.out.append(Opaque(Event(EventKind.OPAQUE, None, self.site(node), detail=reason)))
+            self._emit_opaque(Event(EventKind.OPAQUE, None, self.site(node), detail=reason))
         self.children(node)
 
     def expr_Attribute(self, node: ast.Attribute) -> None:
         if node.attr in ("update", "setdefault", "__setitem__") and _is_namespace_call(node.value):
             reason = f"`{ast.unparse(node)}(...)` can bind any name"
-            self.out.append(Opaque(Event(EventKind.OPAQUE, None, self.site(node), detail=reason)))
+            self._emit_opaque(Event(EventKind.OPAQUE, None, self.site(node), detail=reason))
         self.expr(node.value)
 
     def expr_NamedExpr(self, node: ast.NamedExpr) -> None:
@@ -897,19 +909,19 @@ class _CellBuilder:
             self.bind(name, self._word_site(raw_line, name, site), BindingKind.MAGIC)
         for name in effect.maybe_binds:
             event = Event(EventKind.UNKNOWN, name, site, detail="cell magic")
-            self.out.append(MaybeBind(name, 0, event))
+            self._emit_maybe(name, 0, event)
         for name in effect.deletes:
             self.delete(name, self._word_site(raw_line, name, site))
         for module in effect.star_imports:
             names = self.env.star_import_names(module)
             if names is None:
                 reason = f"`%pylab` imports every name of `{module}`, which nbscope cannot list"
-                self.out.append(Opaque(Event(EventKind.OPAQUE, None, site, detail=reason)))
+                self._emit_opaque(Event(EventKind.OPAQUE, None, site, detail=reason))
             else:
                 for name in sorted(names):
                     self.bind(name, site, BindingKind.STAR_IMPORT)
         if effect.opaque:
-            self.out.append(Opaque(Event(EventKind.OPAQUE, None, site, detail=effect.opaque)))
+            self._emit_opaque(Event(EventKind.OPAQUE, None, site, detail=effect.opaque))
         if effect.reset:
             self.out.append(Reset(Event(EventKind.RESET, None, site)))
         if effect.run_script is not None:
@@ -944,7 +956,7 @@ class _CellBuilder:
         names = _script_names(source) if source is not None else None
         if names is None:
             reason = f"`%run {path}`: nbscope cannot read the script, so not what it defines"
-            self.out.append(Opaque(Event(EventKind.OPAQUE, None, site, detail=reason)))
+            self._emit_opaque(Event(EventKind.OPAQUE, None, site, detail=reason))
             return
         for name in names:
             self.bind(name, site, BindingKind.SCRIPT)

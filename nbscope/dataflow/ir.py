@@ -286,4 +286,6 @@ class CellIR:
     shell_commands: tuple[str, ...] = ()
     imports: tuple[ImportSite, ...] = ()
     sys_path_additions: tuple[str | None, ...] = ()
+    unknown_names: frozenset[str] = frozenset()  # names an unreadable construct may bind
+    opaque: bool = False  # something here may bind any name (exec, unknown star import)
     notes: tuple[tuple[str, Site], ...] = field(default_factory=tuple)

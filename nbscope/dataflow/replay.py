@@ -111,9 +111,14 @@ class Layer:
 
     def copy(self) -> Layer:
         if len(self.delta) > _FLATTEN_AT:
+            self.flatten()
+        return Layer(self.base, self.default, dict(self.delta))
+
+    def flatten(self) -> None:
+        """Fold the delta into a new base (the old base may be shared: never change it)."""
+        if self.delta:
             self.base = {**self.base, **self.delta}
             self.delta = {}
-        return Layer(self.base, self.default, dict(self.delta))
 
     def same_as(self, other: Layer) -> bool:
         if self.default != other.default:
@@ -172,12 +177,18 @@ def _join_layers(layers: list[Layer]) -> Layer:
         if not shared:
             names.update(layer.base)
     merged = {}
-    for name in names:
-        first = layers[0].get(name)
-        if all(layer.get(name) is first for layer in layers[1:]):
-            merged[name] = first
-        else:
-            merged[name] = frozenset().union(*(layer.get(name) for layer in layers))
+    if len(layers) == 2:
+        left, right = layers
+        for name in names:
+            a, b = left.get(name), right.get(name)
+            merged[name] = a if a is b else a | b
+    else:
+        for name in names:
+            first = layers[0].get(name)
+            if all(layer.get(name) is first for layer in layers[1:]):
+                merged[name] = first
+            else:
+                merged[name] = frozenset().union(*(layer.get(name) for layer in layers))
     if shared:
         return Layer(base, default, merged)
     return Layer(merged, default)
@@ -207,6 +218,7 @@ class Replay:
 
     def run_cell(self, state: State, cell: CellIR) -> State:
         """Run one cell on ``state``; returns the state after it (the cell's end)."""
+        state.layers[0].flatten()  # branches in this cell then copy only its own changes
         result = self.run(cell.body, state)
         result.dead = False  # the next cell runs whatever this one did
         result.certain = True

@@ -13,17 +13,8 @@ from typing import Protocol
 from ..dataflow.ir import (
     BindingKind,
     BindingSite,
-    Branch,
     CellIR,
-    ClassBody,
-    DefineFunction,
-    Handler,
-    Loop,
-    MaybeBind,
-    Opaque,
-    Scope,
     Site,
-    Try,
 )
 from ..findings import Cause, Evidence, Finding, Related, Severity
 from ..model import Cell, Notebook, Span
@@ -77,7 +68,8 @@ class Facts:
         for ir in self.irs.values():
             for binding in ir.bindings:
                 self.bindings.setdefault(binding.name, []).append(binding)
-        self._maybe_bound, self._opaque = _unreadable_bindings(self.irs.values())
+        self._maybe_bound = set().union(*(ir.unknown_names for ir in self.irs.values()))
+        self._opaque = any(ir.opaque for ir in self.irs.values())
 
     def unknowable(self, name: str) -> bool:
         """Whether something nbscope cannot read may bind ``name`` somewhere."""
@@ -180,29 +172,6 @@ def _writes_module(ir: CellIR, top: str) -> bool:
 def _normalized(text: str) -> str:
     """Package spelling as pip compares it: ``tensorflow-docs`` finds ``tensorflow_docs``."""
     return text.lower().replace("-", "_").replace(".", "_")
-
-
-def _unreadable_bindings(irs: Iterable[CellIR]) -> tuple[set[str], bool]:
-    maybe: set[str] = set()
-    opaque = False
-    stack: list[object] = [op for ir in irs for op in ir.body]
-    while stack:
-        op = stack.pop()
-        if isinstance(op, MaybeBind):
-            maybe.add(op.name)
-        elif isinstance(op, Opaque):
-            opaque = True
-        elif isinstance(op, (ClassBody, Scope, Handler)):
-            stack.extend(op.body)
-        elif isinstance(op, Branch):
-            stack.extend(o for path in op.paths for o in path)
-        elif isinstance(op, Loop):
-            stack.extend((*op.head, *op.body, *op.orelse))
-        elif isinstance(op, Try):
-            stack.extend((*op.body, *op.handlers, *op.orelse, *op.final))
-        elif isinstance(op, DefineFunction) and op.event.function is not None:
-            stack.extend(op.event.function.body)
-    return maybe, opaque
 
 
 def where(site: Site, current_cell: int | None = None) -> str:
