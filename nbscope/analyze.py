@@ -45,9 +45,10 @@ def check_notebook(notebook: Notebook, workspace: object | None = None) -> Noteb
     )
 
 
-def _position(finding: Finding) -> tuple[int, int, int, str]:
+def _position(finding: Finding) -> tuple[int, int, int, str, str]:
     span = finding.span
-    return (finding.cell, span.line if span else 0, span.column if span else 0, finding.code)
+    return (finding.cell, span.line if span else 0, span.column if span else 0, finding.code,
+            finding.name or "")
 
 
 def _judged_alone(verdict: Verdict) -> bool:

@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 
 from . import __version__
 from .analyze import check_notebook
@@ -62,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="only report these rule codes, comma-separated (e.g. NS001,NS003)")
     check.add_argument("--ignore", metavar="CODES",
                        help="do not report these rule codes, comma-separated")
+    check.add_argument("--jobs", type=int, default=0, metavar="N",
+                       help="notebooks checked in parallel (default: one per CPU)")
 
     rule = commands.add_parser("rule", help="explain a rule, or list them all",
                                description="Show the documentation of a rule by code "
@@ -93,14 +96,16 @@ def _check(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"nbscope: {error}", file=sys.stderr)
         return 2
+    if args.jobs < 0:
+        print("nbscope: --jobs takes a number of processes, 0 for one per CPU", file=sys.stderr)
+        return 2
+    paths = list(_notebook_paths(args.paths))
     reports: list[NotebookReport] = []
     sources: dict[str, str] = {}
-    workspaces: dict[str, Workspace] = {}
-    found_any = False
-    for path in _notebook_paths(args.paths):
-        found_any = True
-        reports.append(_check_one(path, workspaces, sources))
-    if not found_any:
+    for report, cell_sources in _check_all(paths, args.jobs):
+        reports.append(report)
+        sources.update(cell_sources)
+    if not paths:
         print(f"nbscope: no notebooks (.ipynb) found in {', '.join(args.paths)}",
               file=sys.stderr)
     reports = [_filtered(report, selected, ignored) for report in reports]
@@ -110,17 +115,35 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if _fails(reports, args.fail_on) else 0
 
 
-def _check_one(path: str, workspaces: dict[str, Workspace],
-               sources: dict[str, str]) -> NotebookReport:
+# Fewer notebooks than this are checked in this process: a pool would cost more.
+_POOL_THRESHOLD = 16
+_WORKSPACES: dict[str, Workspace] = {}  # per process: one per notebook folder
+
+
+def _check_all(paths: list[str], jobs: int
+               ) -> Iterator[tuple[NotebookReport, dict[str, str]]]:
+    """Check every path, in order; in worker processes when there are many."""
+    workers = jobs if jobs > 0 else (os.cpu_count() or 1)
+    if workers == 1 or len(paths) < _POOL_THRESHOLD:
+        yield from map(_check_one, paths)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_check_one, paths, chunksize=8)
+
+
+def _check_one(path: str) -> tuple[NotebookReport, dict[str, str]]:
+    """One notebook's report, and its cells' sources (for excerpts in the text report)."""
     try:
         notebook = load_notebook(path)
     except NotebookReadError as error:
-        return NotebookReport(path=path, error=str(error))
+        return NotebookReport(path=path, error=str(error)), {}
     folder = os.path.dirname(os.path.abspath(path))
-    workspace = workspaces.setdefault(folder, Workspace(folder))
-    for cell in notebook.cells:
-        sources[f"{path}\0{cell.index}"] = cell.source
-    return check_notebook(notebook, workspace)
+    workspace = _WORKSPACES.setdefault(folder, Workspace(folder))
+    report = check_notebook(notebook, workspace)
+    cited = {found.cell for found in report.findings}
+    sources = {f"{path}\0{cell.index}": cell.source for cell in notebook.cells
+               if cell.index in cited}
+    return report, sources
 
 
 def _notebook_paths(paths: Sequence[str]) -> Iterator[str]:

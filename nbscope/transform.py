@@ -64,7 +64,9 @@ class Fragment:
 
     def line_text(self, lineno: int) -> str:
         if self._lines is None:
-            self._lines = self.source.splitlines()
+            # Not splitlines(): it also breaks at form feeds and other characters
+            # Python does not end lines at.
+            self._lines = self.source.split("\n")
         if 1 <= lineno <= len(self._lines):
             return self._lines[lineno - 1]
         return ""

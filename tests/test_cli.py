@@ -343,3 +343,23 @@ def test_subprocess_exit_status_and_json(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert json.loads(done.stdout)["summary"]["findings"] == 1
     assert run_cli("check").returncode == 2
+
+
+def test_parallel_and_serial_runs_report_the_same(tmp_path: Path) -> None:
+    """Enough notebooks to use the worker pool: its report must equal a serial run's."""
+    examples = sorted((REPO / "notebooks").glob("*.ipynb"))
+    for copy in range(2):
+        for example in examples:
+            folder = tmp_path / f"copy{copy}"
+            folder.mkdir(exist_ok=True)
+            (folder / example.name).write_bytes(example.read_bytes())
+    serial = run_cli("check", "--format", "json", "--jobs", "1", str(tmp_path))
+    parallel = run_cli("check", "--format", "json", "--jobs", "2", str(tmp_path))
+    assert len(json.loads(serial.stdout)["notebooks"]) >= 16
+    assert parallel.stdout == serial.stdout
+    assert parallel.returncode == serial.returncode == 1
+
+
+def test_negative_jobs_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--jobs", "-1", str(REPO / "notebooks")]) == 2
+    assert "--jobs" in capsys.readouterr().err

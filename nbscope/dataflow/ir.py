@@ -80,6 +80,17 @@ class Event:
     detail: str | None = None
 
 
+def in_order(events: frozenset[Event]) -> list[Event]:
+    """Events by where they happen in the notebook: sets of events have no order of
+    their own, and what nbscope says must not depend on one."""
+    def key(event: Event) -> tuple[int, int, int, str, str]:
+        site = event.site
+        span = site.span if site else None
+        return (site.cell if site else 0, span.line if span else 0, span.column if span else 0,
+                event.kind.value, event.name or "")
+    return sorted(events, key=key)
+
+
 INITIAL = Event(EventKind.INITIAL)
 ASSUMED = Event(EventKind.ASSUMED)
 

@@ -40,6 +40,7 @@ from .ir import (
     Scope,
     Try,
     Use,
+    in_order,
 )
 
 _MAX_FIXPOINT_ROUNDS = 12
@@ -308,7 +309,9 @@ class Replay:
                 return Status.BOUND, own
             # Where the class namespace lacks the name, Python falls back to globals.
             events = frozenset(e for e in own if e.kind is EventKind.BIND) | events
-        status = _judge(events, name in self.builtins)
+        status = _judge(events, False)
+        if status is not Status.BOUND and name in self.builtins:
+            status = Status.BOUND
         return status, events
 
     def _use(self, use: Use, state: State) -> None:
@@ -449,7 +452,7 @@ class Replay:
             return state
         probe = Use(op.name, op.site, op.resolve, op.depth)
         _, events = self.lookup(probe, state)
-        targets = [e.function for e in events
+        targets = [e.function for e in in_order(events)
                    if e.kind is EventKind.BIND and e.function is not None]
         callable_targets = [f for f in dict.fromkeys(targets)
                             if not (f.is_generator or f.is_async) and f not in self._active]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..dataflow.ir import Call, Event, EventKind, Site, Use
+from ..dataflow.ir import Call, Event, EventKind, Site, Use, in_order
 from ..findings import Cause, Finding, Severity
 from .base import Facts, Rule, where
 
@@ -66,7 +66,7 @@ def finding(facts: Facts, use: Use, at: Site, events: frozenset[Event],
     severity = RULE.severity
     binds = sorted((e for e in events if e.kind is EventKind.BIND and e.site),
                    key=lambda e: (e.site.cell, e.site.span.line if e.site.span else 0))
-    deletions = [e for e in events if e.kind is EventKind.DELETE and e.site]
+    deletions = [e for e in in_order(events) if e.kind is EventKind.DELETE and e.site]
     related = [facts.related("definition", e.site) for e in binds[:3]]
     subject = f"`{name}` may be unbound here"
     if function:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from ..dataflow.ir import BindingKind, Catch, Event, EventKind, Resolve, Site, Use
+from ..dataflow.ir import BindingKind, Catch, Event, EventKind, Resolve, Site, Use, in_order
 from ..dataflow.replay import Status, Verdict
 from ..findings import Finding, Severity
 from ..names import PROVIDED
@@ -56,7 +56,7 @@ def explain(facts: Facts, verdicts: Iterable[Verdict]) -> list[Finding]:
 
 
 def _note_limit(limits: dict[int, tuple[Event, list[str]]], verdict: Verdict) -> None:
-    for event in verdict.events:
+    for event in in_order(verdict.events):
         if event.kind is EventKind.OPAQUE and event.site is not None:
             entry = limits.setdefault(id(event), (event, []))
             if verdict.use.name not in entry[1]:
@@ -77,7 +77,7 @@ def _explain_verdict(facts: Facts, verdict: Verdict) -> Finding | None:
         return _local(facts, verdict)
     if verdict.status is Status.MAYBE:
         return conditional.finding(facts, use, at, verdict.events, verdict.calls)
-    removal = next((e for e in verdict.events
+    removal = next((e for e in in_order(verdict.events)
                     if e.kind in (EventKind.DELETE, EventKind.RESET) and e.site), None)
     if removal is not None:
         return deleted.finding(facts, use, at, removal)
