@@ -401,6 +401,44 @@ def test_run_all_agrees_with_cpython(cells: list[str], run_all: tuple | None,
     assert (None if found is None else (found.cell, found.name, found.error)) == run_all
 
 
+# --- known limits of the scope model -----------------------------------------------------
+# What CPython does here and nbscope does not see yet: kept as strict xfails, each
+# with its reason, so that the day one is fixed the test says so.
+
+KNOWN_LIMITS = [  # (id, cells, what CPython raises, why nbscope does not see it)
+    ("call-through-a-method",
+     ["class A:\n    def m(self):\n        return later\n", "A().m()", "later = 1"],
+     (2, "later", "NameError"), "calls are followed into functions called by name, "
+                                "not into methods"),
+    ("call-of-a-returned-closure", ["def make():\n    return lambda: later\n", "make()()",
+                                    "later = 1"],
+     (2, "later", "NameError"), "a function returned by a call is not followed when the "
+                                "result is called"),
+    ("function-passed-as-a-value", ["def f(v):\n    return v + later\n", "list(map(f, [1]))",
+                                    "later = 1"],
+     (2, "later", "NameError"), "a function handed to another callable may run at any "
+                                "time: not followed"),
+    ("call-through-functools-partial",
+     ["import functools\ndef f():\n    return later\n", "functools.partial(f)()",
+      "later = 1"],
+     (2, "later", "NameError"), "calls through wrappers are not followed"),
+]
+
+
+@pytest.mark.parametrize("cells, run_all", [pytest.param(c, r, id=i)
+                                            for i, c, r, _ in KNOWN_LIMITS])
+def test_known_limit_cases_fail_in_cpython(cells: list[str], run_all: tuple) -> None:
+    assert cpython_first_error(cells) == run_all
+
+
+@pytest.mark.parametrize("cells, run_all", [
+    pytest.param(c, r, id=i, marks=pytest.mark.xfail(strict=True, reason=why))
+    for i, c, r, why in KNOWN_LIMITS])
+def test_known_limits(cells: list[str], run_all: tuple) -> None:
+    found = first_failure(*cells)
+    assert (None if found is None else (found.cell, found.name, found.error)) == run_all
+
+
 # --- details the table does not show ------------------------------------------------------
 
 
