@@ -67,5 +67,5 @@ def _first_failure(cells: list[CellIR], verdicts: list[Verdict]) -> FirstFailure
     if failing is None:
         return None
     local = failing.use.resolve.value == "local" and failing.use.depth > 0
-    error = "UnboundLocalError" if local else "NameError"
+    error = "UnboundLocalError" if local and not failing.use.free else "NameError"
     return FirstFailure(failing.cell, failing.use.name, error)

@@ -42,3 +42,9 @@ def findings(*cells: str) -> list[tuple]:
 
 def first_failure(*cells: str) -> FirstFailure | None:
     return check_notebook(make_notebook(*cells)).first_failure
+
+
+def pytest_addoption(parser) -> None:
+    parser.addoption("--slow", action="store_true", default=False,
+                     help="run the long versions of slow tests (test_oracle.py: 50,000 "
+                          "generated programs instead of 2,000)")

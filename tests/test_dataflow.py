@@ -182,6 +182,17 @@ CASES = [
     ("import-fallback-in-except-import-error",
      ["try:\n    import numpy\nexcept ImportError:\n    numpy = None\n", "print(numpy)"],
      [], None),
+    ("a-caught-raise-skips-the-rest-of-the-try-body",
+     ["try:\n    1 // 0\n    print(undefined_t)\nexcept ZeroDivisionError:\n    pass\n"],
+     [(1, 3, 11, "undefined_t", "never-defined")], None),
+    ("try-else-runs-only-when-the-body-raised-nothing",
+     ["try:\n    1 // 0\nexcept ZeroDivisionError:\n    pass\nelse:\n    print(undefined_t)\n"],
+     [(1, 6, 11, "undefined_t", "never-defined")], None),
+    ("finally-runs-on-break",
+     ["while True:\n    try:\n        break\n    finally:\n        y = 1\n", "print(y)"], [], None),
+    ("finally-runs-on-return",
+     ["def f():\n    global y\n    try:\n        return 1\n    finally:\n        y = 1\n", "f()",
+      "print(y)"], [], None),
     # --- if --------------------------------------------------------------------------------
     ("if-and-else-both-bind",
      ["import random\nif random.random() > 2:\n    b = 1\nelse:\n    b = 2\n", "print(b)"],
@@ -200,6 +211,19 @@ CASES = [
      [(1, 1, 13, "undefined_sc", "never-defined")], None),
     ("assert-message-runs-only-on-failure", ["assert True, undefined_msg"],
      [(1, 1, 14, "undefined_msg", "never-defined")], None),
+    ("code-after-a-break-never-runs",
+     ["for i in range(2):\n    break\n    print(undefined_dead)\n"], [], None),
+    ("code-after-return-in-a-function-is-still-read-for-names-nobody-binds",
+     ["def f():\n    return 1\n    print(undefined_r)\n", "f()"],
+     [(1, 3, 11, "undefined_r", "never-defined")], None),
+    ("code-after-a-loop-that-may-return-may-not-run",
+     ["def f():\n    for i in range(2):\n        if i == 0:\n            return 1\n"
+      "    return undefined_r\n", "f()"],
+     [(1, 5, 12, "undefined_r", "never-defined")], None),
+    ("a-call-of-a-name-that-may-hold-another-function-may-not-run-it",
+     ["g = lambda: 1\nimport random\nif random.random() > 2:\n    def g():\n"
+      "        return undefined_g\n", "g()"],
+     [(1, 5, 16, "undefined_g", "never-defined")], None),
     # --- loops -----------------------------------------------------------------------------
     ("for-over-a-non-empty-literal-binds", ["for k in [1, 2]:\n    pass\n", "print(k)"],
      [], None),
@@ -220,6 +244,8 @@ CASES = [
      ["for i in range(3):\n    if i == 1:\n        break\nelse:\n    done = True\n",
       "print(done)"],
      [(2, 1, 7, "done", "conditional")], UNCOMPARED),
+    ("a-break-skips-the-loop-else",
+     ["for i in range(2):\n    break\nelse:\n    print(undefined_else)\n"], [], None),
     # --- match -----------------------------------------------------------------------------
     ("match-every-case-binds",
      ["cmd = 'go'\nmatch cmd:\n    case 'stop':\n        res = 0\n    case other:\n"
@@ -237,6 +263,8 @@ CASES = [
     ("match-without-a-catch-all", ["cmd = 'go'\nmatch cmd:\n    case 'stop':\n        res = 0\n",
                                    "print(res)"],
      [(2, 1, 7, "res", "conditional")], UNCOMPARED),
+    ("a-failed-guard-leaves-the-capture-bound",
+     ["match 2:\n    case c if c > 5:\n        pass\n    case _:\n        print(c)\n"], [], None),
     # --- with, imports, unpacking --------------------------------------------------------------
     ("with-as-binds", ["with open(__import__('os').devnull) as fh:\n    pass\n", "print(fh)"],
      [], None),
@@ -294,6 +322,9 @@ CASES = [
     ("augmented-assignment-to-a-global-name",
      ["x = 1", "def f():\n    x += 1\n", "f()"],
      [(2, 2, 5, "x", "unbound-local")], (3, "x", "UnboundLocalError")),
+    ("a-generator-expression-reads-an-unbound-local-through-a-closure",
+     ["def g():\n    r = sum(y for v in range(1))\n    y = 1\n", "g()"],
+     [(1, 2, 13, "y", "unbound-local")], (2, "y", "NameError")),
     # --- what nbscope cannot see through -------------------------------------------------------
     ("exec-may-bind-anything", ["exec('zz = 1')", "print(zz)"], [], None),
     ("globals-subscript-may-bind-anything", ["globals()['zz'] = 1", "print(zz)"], [], None),

@@ -58,6 +58,9 @@ from .ir import (
 
 # Annotations of functions and module-level names are evaluated eagerly before 3.14.
 EAGER_ANNOTATIONS = sys.version_info < (3, 14)
+# List, set and dict comprehensions run inline in their function from 3.12 (PEP 709).
+INLINED_COMPREHENSIONS = sys.version_info >= (3, 12)
+_TRY_STAR = (ast.TryStar,) if sys.version_info >= (3, 11) else ()
 _NAME_ERRORS = {"NameError", "UnboundLocalError"}
 _BROAD_ERRORS = {"Exception", "BaseException"}
 _IDENTIFIER = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
@@ -228,13 +231,18 @@ class _CellBuilder:
     def _scope(self, kind: str, depth: int, names: scopes.ScopeNames,
                owner: str | None) -> Iterator[list[Op]]:
         previous_scope, previous_guards = self.scope, self.guards
+        previous_catch, previous_import_guard = self.catch, self.import_guarded
         self.scope = _Scope(kind, depth, previous_scope, names, owner)
         self.guards = []
+        if kind in ("function", "lambda"):
+            # A body runs when called, outside the ``try`` it was defined in.
+            self.catch, self.import_guarded = Catch.NONE, 0
         try:
             with self._collect() as body:
                 yield body
         finally:
             self.scope, self.guards = previous_scope, previous_guards
+            self.catch, self.import_guarded = previous_catch, previous_import_guard
 
     @contextmanager
     def _guard(self, construct: str) -> Iterator[None]:
@@ -301,6 +309,18 @@ class _CellBuilder:
             outer = outer.parent
         return Resolve.GLOBAL, 0
 
+    def _through_nested_function(self) -> bool:
+        """Whether a read here of an enclosing function's local goes through a closure:
+        from a generator expression always, from other comprehensions before Python 3.12,
+        which runs them inline (PEP 709)."""
+        scope = self.scope
+        while scope.kind == "comprehension":
+            if scope.owner == "<genexpr>" or not INLINED_COMPREHENSIONS:
+                return True
+            assert scope.parent is not None
+            scope = scope.parent
+        return False
+
     @staticmethod
     def _bound_in_enclosing_function(scope: _Scope, name: str) -> bool:
         outer = scope.parent
@@ -328,7 +348,8 @@ class _CellBuilder:
         if resolve is Resolve.FREE:
             return
         in_function = self.scope.in_function
-        op = Use(name, site, resolve, depth, self.catch, in_function)
+        free = resolve is Resolve.LOCAL and self._through_nested_function()
+        op = Use(name, site, resolve, depth, self.catch, in_function, free)
         self.out.append(op)
         if in_function and resolve is not Resolve.LOCAL:
             self.function_reads.append(op)
@@ -508,7 +529,10 @@ class _CellBuilder:
         guards_imports = _catches_import_errors(node.handlers)
         self.import_guarded += guards_imports
         with self._guard("try"):
-            body = self._collect_ops(lambda: self.statements(node.body))
+            first = self._collect_ops(lambda: self.statements(node.body[:1]))
+            rest = self._collect_ops(lambda: self.statements(node.body[1:]))
+        # Past its first simple statement, a body may have raised and been caught already.
+        first_statement = 0 if isinstance(node.body[0], _COMPOUND_STATEMENTS) else len(first)
         self.import_guarded -= guards_imports
         self.catch = previous_catch
         handlers = []
@@ -518,7 +542,8 @@ class _CellBuilder:
         with self._guard("try"):
             orelse = self._collect_ops(lambda: self.statements(node.orelse))
         final = self._collect_ops(lambda: self.statements(node.finalbody))
-        self.out.append(Try(body, tuple(handlers), orelse, final))
+        self.out.append(Try(first + rest, tuple(handlers), orelse, final, first_statement,
+                            bool(node.finalbody)))
 
     stmt_TryStar = stmt_Try
 
@@ -691,20 +716,33 @@ class _CellBuilder:
 
     def stmt_Match(self, node: ast.Match) -> None:
         self.expr(node.subject)
-        paths = []
-        exhaustive = False
         with self._guard("match"):
-            for case in node.cases:
-                paths.append(self._collect_ops(lambda c=case: self._case(c)))
-                if case.guard is None and _irrefutable(case.pattern):
-                    exhaustive = True
-        self.out.append(Branch(tuple(paths), exhaustive))
+            self.out.extend(self._cases(node.cases))
 
-    def _case(self, case: ast.match_case) -> None:
-        self._pattern(case.pattern)
+    def _cases(self, cases: list[ast.match_case]) -> tuple[Op, ...]:
+        """The cases from the first on: it runs, or the next ones are tried.
+
+        Python binds a pattern's captures when the pattern matches, before the guard
+        runs: a case whose guard fails leaves them bound for the cases after it.
+        """
+        if not cases:
+            return ()
+        case, rest = cases[0], cases[1:]
+        matched = self._collect_ops(lambda: self._pattern(case.pattern))
         if case.guard is not None:
-            self.expr(case.guard)
-        self.statements(case.body)
+            matched += self._collect_ops(lambda: self.expr(case.guard))
+        taken = matched + self._collect_ops(lambda: self.statements(case.body))
+        if case.guard is None and _irrefutable(case.pattern):
+            return taken
+        with self._collect() as skipped:
+            if case.guard is not None and _irrefutable(case.pattern):
+                skipped.extend(matched)  # only the guard can have failed
+            elif case.guard is not None:
+                self._branch((matched,), False)
+            skipped.extend(self._cases(rest))
+        with self._collect() as ops:
+            self._branch((taken, tuple(skipped)), True)
+        return tuple(ops)
 
     def _pattern(self, pattern: ast.pattern) -> None:
         if isinstance(pattern, ast.MatchValue):
@@ -829,9 +867,15 @@ class _CellBuilder:
         # No namespace of its own at replay: a comprehension's variables are bound
         # whenever they are read inside it, so only its reads of outer names and its
         # walrus bindings are followed.
-        with self._scope("comprehension", self.scope.depth, names, None) as body:
+        owner = "<genexpr>" if isinstance(node, ast.GeneratorExp) else None
+        with self._scope("comprehension", self.scope.depth, names, owner) as body:
             self._generators(node, 0)
-        self.out.extend(body)
+        if any(_calls(op) for op in body):
+            # A called function may change names between items: follow it as a loop.
+            self.out.append(Loop((), tuple(body), (), _non_empty_literal(node.generators[0].iter),
+                                 False))
+        else:
+            self.out.extend(body)
 
     expr_ListComp = _comprehension
     expr_SetComp = _comprehension
@@ -971,6 +1015,26 @@ def _handlers(prefix: str) -> dict[type, Callable[..., None]]:
 
 _STATEMENT_HANDLERS = _handlers("stmt_")
 _EXPRESSION_HANDLERS = _handlers("expr_")
+
+
+_COMPOUND_STATEMENTS = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.Try, ast.With,
+                        ast.AsyncWith, ast.Match, ast.ClassDef, *_TRY_STAR)
+
+
+def _calls(op: Op) -> bool:
+    """Whether ``op`` calls a function the notebook may define, at any depth."""
+    if isinstance(op, Call):
+        return True
+    if isinstance(op, Branch):
+        return any(_calls(inner) for path in op.paths for inner in path)
+    if isinstance(op, Loop):
+        return any(_calls(inner) for inner in (*op.head, *op.body, *op.orelse))
+    if isinstance(op, (Scope, ClassBody)):
+        return any(_calls(inner) for inner in op.body)
+    if isinstance(op, Try):
+        return any(_calls(inner) for inner in (*op.body, *op.orelse, *op.final,
+                                                *(i for h in op.handlers for i in h.body)))
+    return False
 
 
 def _reads_only(ops: tuple[Op, ...]) -> bool:

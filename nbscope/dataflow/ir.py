@@ -123,6 +123,8 @@ class Use:
     depth: int
     catch: Catch = Catch.NONE
     in_function: bool = False
+    free: bool = False  # a function's local read from a nested scope (a generator
+    # expression): unbound, it raises NameError, not UnboundLocalError
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -220,10 +222,15 @@ class Handler:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Try:
+    """``try``; ``first_statement`` counts the body's leading operations that run before
+    anything in the body can raise (the first statement's, when it is a simple one)."""
+
     body: tuple[Op, ...]
     handlers: tuple[Handler, ...]
     orelse: tuple[Op, ...]
     final: tuple[Op, ...]
+    first_statement: int = 0
+    has_final: bool = False  # a ``finally`` clause, even one with no name in it
 
 
 class Jump(Enum):

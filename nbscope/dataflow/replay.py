@@ -13,7 +13,7 @@ moment, which is when Python resolves a function's global names.
 from __future__ import annotations
 
 from collections.abc import Container, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from .ir import (
@@ -195,6 +195,21 @@ def _join_layers(layers: list[Layer]) -> Layer:
     return Layer(merged, default)
 
 
+class _Frame:
+    """A compound statement being replayed, and whether a jump left it early."""
+
+    __slots__ = ("kind", "escaped")
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind  # block, loop, try (its body, where raises land) or function
+        self.escaped = False
+
+
+# Where each jump lands: the innermost frame of this kind (not left by the jump).
+_JUMP_TARGET = {Jump.BREAK: "loop", Jump.CONTINUE: "loop", Jump.RETURN: "function",
+                Jump.RAISE: "try"}
+
+
 class Replay:
     """Runs cells over one evolving state and collects verdicts on failing reads.
 
@@ -209,6 +224,8 @@ class Replay:
         self._loops: list[tuple[list[State], list[State]]] = []
         self._returns: list[list[State]] = []
         self._catchers: list[list[State]] = []
+        self._frames: list[_Frame] = []
+        self._catching = 0  # how many ``try`` bodies with handlers the replay is inside
         self._calls: list[Call] = []
         self._active: list[FunctionIR] = []
         self._checking_locals = False
@@ -315,7 +332,7 @@ class Replay:
         return status, events
 
     def _use(self, use: Use, state: State) -> None:
-        if self._silence:
+        if self._silence or state.dead:  # code after a jump never runs (as ``if False:``)
             return
         if self._checking_locals:
             if use.resolve is not Resolve.LOCAL or use.depth == 0:
@@ -340,17 +357,28 @@ class Replay:
                 self.run(path, state)
             state.certain = certain
             return state
-        outcomes = [self.run(path, state.copy(certain=state.certain and single))
-                    for path in op.paths]
+        frame = self._push("block")
+        try:
+            outcomes = [self.run(path, state.copy(certain=state.certain and single))
+                        for path in op.paths]
+        finally:
+            self._frames.pop()
         if not op.exhaustive:
             outcomes.append(state)
         result = join(outcomes)
-        result.certain = state.certain and not any(o.dead for o in outcomes) and not result.dead
+        result.certain = (state.certain and not any(o.dead for o in outcomes)
+                          and not result.dead and not frame.escaped)
         return result
+
+    def _push(self, kind: str) -> _Frame:
+        frame = _Frame(kind)
+        self._frames.append(frame)
+        return frame
 
     def _loop(self, op: Loop, state: State) -> State:
         entry = state
         head_in = entry.copy()
+        frame = self._push("loop")
         self._silence += 1
         try:
             for _ in range(_MAX_FIXPOINT_ROUNDS):
@@ -361,21 +389,26 @@ class Replay:
                 head_in = again
         finally:
             self._silence -= 1
-        body_out, continues, breaks, after_head = self._iteration(op, head_in)
-        if op.infinite:
-            exits = breaks
-        else:
-            if op.at_least_once:
-                # The exhausted-iterator exit is only reached after an iteration.
-                back = join([body_out, *continues])
-                after_head = self.run(op.head, back) if not back.dead else back
-            exits = [self.run(op.orelse, after_head.copy()), *breaks]
+        try:
+            body_out, continues, breaks, after_head = self._iteration(op, head_in)
+            if op.infinite:
+                exits = breaks
+            else:
+                if op.at_least_once:
+                    # The exhausted-iterator exit is only reached after an iteration.
+                    back = join([body_out, *continues])
+                    after_head = self.run(op.head, back) if not back.dead else back
+                # A ``break`` skips the ``else`` block.
+                orelse_in = after_head.copy(certain=after_head.certain and not breaks)
+                exits = [self.run(op.orelse, orelse_in), *breaks]
+        finally:
+            self._frames.pop()
         if not exits:
             dead = entry.copy()
             dead.dead = True
             return dead
         result = join(exits)
-        result.certain = entry.certain and not result.dead
+        result.certain = entry.certain and not result.dead and not frame.escaped
         return result
 
     def _iteration(self, op: Loop, head_in: State
@@ -392,29 +425,97 @@ class Replay:
         return body_out, continues, breaks, after_head
 
     def _try(self, op: Try, state: State) -> State:
+        catching = bool(op.handlers)
+        diverted = self._divert_exits() if op.has_final else None
         points: list[State] = [state.copy()]
         self._catchers.append(points)
+        body_frame = self._push("try")
+        self._catching += catching
+        first_verdict = len(self.verdicts)
         try:
             current = state.copy()
-            for inner in op.body:
+            for index, inner in enumerate(op.body):
+                if catching and index == op.first_statement:
+                    current.certain = False  # an earlier statement may have raised
                 current = self._step(inner, current)
                 if not current.dead:
                     points.append(current.copy())
         finally:
+            self._catching -= catching
+            self._frames.pop()
             self._catchers.pop()
+        body_verdicts = len(self.verdicts)
         outcomes = []
-        if not current.dead:
-            outcomes.append(self.run(op.orelse, current))
-        if op.handlers:
-            caught = join(points)
-            caught.certain = False
-            for handler in op.handlers:
-                outcomes.append(self.run(handler.body, caught.copy()))
+        frame = self._push("block")
+        try:
+            if not current.dead:
+                # ``else`` runs only when the body raised nothing.
+                outcomes.append(self.run(op.orelse, current.copy(
+                    certain=current.certain and not catching)))
+            if catching:
+                caught = join(points)
+                caught.certain = False
+                for handler in op.handlers:
+                    outcomes.append(self.run(handler.body, caught.copy()))
+        finally:
+            self._frames.pop()
+        if diverted is not None:
+            self._finish_exits(diverted, op.final)
         result = join(outcomes) if outcomes else _dead_copy(state)
-        result.certain = state.certain and not result.dead
-        return self.run(op.final, result) if op.final else result
+        result.certain = (state.certain and not result.dead and not frame.escaped
+                          and not body_frame.escaped)
+        if op.has_final:
+            self._exceptional_finally(op, points, first_verdict, body_verdicts)
+            result = self.run(op.final, result)
+        return result
+
+    def _divert_exits(self) -> tuple[list[State], list[State], list[State]]:
+        """Collect the breaks, continues and returns of a ``try`` with ``finally`` apart,
+        so that they pass through the ``finally`` block on their way out."""
+        diverted: tuple[list[State], list[State], list[State]] = ([], [], [])
+        if self._loops:
+            self._loops.append((diverted[0], diverted[1]))
+        if self._returns:
+            self._returns.append(diverted[2])
+        return diverted
+
+    def _finish_exits(self, diverted: tuple[list[State], list[State], list[State]],
+                      final: tuple[Op, ...]) -> None:
+        if self._loops and self._loops[-1][0] is diverted[0]:
+            self._loops.pop()
+        if self._returns and self._returns[-1] is diverted[2]:
+            self._returns.pop()
+        targets = [self._loops[-1][0] if self._loops else None,
+                   self._loops[-1][1] if self._loops else None,
+                   self._returns[-1] if self._returns else None]
+        for states, target in zip(diverted, targets, strict=True):
+            for exit_state in states:
+                after = self.run(final, exit_state.copy(certain=False))
+                if target is not None and not after.dead:
+                    target.append(after)
+
+    def _exceptional_finally(self, op: Try, points: list[State], first_verdict: int,
+                             body_verdicts: int) -> None:
+        """Run ``finally`` as it runs when the body raised, before the exception goes on.
+
+        Whatever the block raises then replaces the body's NameError, so no read in
+        the body is certain to be the one Run All stops at.
+        """
+        raised = join(points)
+        raised.certain = False
+        after = self.run(op.final, raised)
+        for index in range(first_verdict, body_verdicts):
+            verdict = self.verdicts[index]
+            if verdict.certain:
+                self.verdicts[index] = replace(verdict, certain=False)
+        if self._catchers and not after.dead:
+            self._catchers[-1].append(after)
 
     def _jump(self, jump: Jump, state: State) -> State:
+        if state.dead:
+            return state
+        if jump is not Jump.RAISE or self._catchers:
+            self._escape(_JUMP_TARGET[jump])
         if jump is Jump.BREAK and self._loops:
             self._loops[-1][0].append(state.copy())
         elif jump is Jump.CONTINUE and self._loops:
@@ -424,6 +525,13 @@ class Replay:
         elif jump is Jump.RAISE and self._catchers:
             self._catchers[-1].append(state.copy())
         return _dead_copy(state)
+
+    def _escape(self, target: str) -> None:
+        """Mark the frames a jump leaves, up to the one it lands in."""
+        for frame in reversed(self._frames):
+            if frame.kind == target:
+                return
+            frame.escaped = True
 
     # --- scopes and functions ---------------------------------------------------------------
 
@@ -448,7 +556,7 @@ class Replay:
             self._pending_functions.append(function)
 
     def _call(self, op: Call, state: State) -> State:
-        if self._checking_locals or len(self._active) >= _MAX_CALL_DEPTH:
+        if self._checking_locals or state.dead or len(self._active) >= _MAX_CALL_DEPTH:
             return state
         probe = Use(op.name, op.site, op.resolve, op.depth)
         _, events = self.lookup(probe, state)
@@ -458,32 +566,39 @@ class Replay:
                             if not (f.is_generator or f.is_async) and f not in self._active]
         if not callable_targets:
             return state
-        outcomes = [self._enter(function, op, state) for function in callable_targets]
+        # The body surely runs only if the name surely holds this one function, and
+        # runs to its end only if no ``try`` around the call may catch what it raises.
+        surely = len(callable_targets) == 1 and len(events) == 1 and not self._catching
+        outcomes = [self._enter(function, op, state, surely) for function in callable_targets]
         if len(callable_targets) < len(events):
             outcomes.append(state)  # the name may hold something else, called without effect
         merged = join(outcomes)
         state.layers[0] = merged.layers[0]
         return state
 
-    def _enter(self, function: FunctionIR, call: Call, state: State) -> State:
-        frame = State([state.layers[0].copy(), _parameter_layer(function)], state.certain)
+    def _enter(self, function: FunctionIR, call: Call, state: State, surely: bool) -> State:
+        frame = State([state.layers[0].copy(), _parameter_layer(function)],
+                      state.certain and surely)
         self._calls.append(call)
         self._active.append(function)
-        saved_loops, saved_catchers = self._loops, self._catchers
-        self._loops, self._catchers = [], []
+        saved_loops, saved_catchers, saved_catching = self._loops, self._catchers, self._catching
+        self._loops, self._catchers, self._catching = [], [], 0
         try:
             return self._run_function_body(function, frame)
         finally:
-            self._loops, self._catchers = saved_loops, saved_catchers
+            self._loops, self._catchers, self._catching = (saved_loops, saved_catchers,
+                                                           saved_catching)
             self._active.pop()
             self._calls.pop()
 
     def _run_function_body(self, function: FunctionIR, state: State) -> State:
         returns: list[State] = []
         self._returns.append(returns)
+        self._push("function")
         try:
             end = self.run(function.body, state)
         finally:
+            self._frames.pop()
             self._returns.pop()
         result = join([end, *returns])
         result.dead = False

@@ -44,9 +44,12 @@ def finding(facts: Facts, use: Use, function: str, local: BindingSite | None) ->
     name = use.name
     assigned = f" ({where(local.site, use.site.cell)})" if local else ""
     outer = facts.module_sites(name)
+    # Read through a closure (a generator expression), the same mistake is a NameError.
+    error = ("NameError (cannot access free variable)" if use.free
+             else "UnboundLocalError")
     message = (f"`{name}` is read here before `{function}` assigns it{assigned}; because "
                f"`{function}` assigns `{name}`, Python treats it as local to the whole "
-               f"function, so calling `{function}` raises UnboundLocalError.")
+               f"function, so calling `{function}` raises {error}.")
     if outer:
         message += f" The notebook's `{name}` ({where(outer[0].site, use.site.cell)}) is not seen."
     fix = (f"Assign `{name}` before this line, or put `global {name}` at the top of "
