@@ -28,6 +28,8 @@ class MagicEffect:
 
     python: str | None = None
     python_offset: int = 0
+    setup: str | None = None  # a statement on the magic's own line, run before ``python``
+    setup_offset: int = 0  # where it starts in the magic's arguments
     isolated: bool = False
     binds: tuple[str, ...] = ()
     maybe_binds: tuple[str, ...] = ()
@@ -45,8 +47,12 @@ NO_EFFECT = MagicEffect()
 
 # Cell magics whose body is Python run in the user namespace.
 PYTHON_BODY_CELL_MAGICS = frozenset({"time", "capture", "prun", "debug", "lprun", "mprun"})
-# Cell magics whose body is Python run in a throwaway namespace.
-ISOLATED_BODY_CELL_MAGICS = frozenset({"timeit", "memit"})
+# Cell magics whose body is Python run in a throwaway namespace (after the setup
+# statement on the magic line, in the same namespace).
+ISOLATED_BODY_CELL_MAGICS = frozenset({"timeit"})
+# Cell magics that run the statement on their line, then the body, in the user namespace
+# (memory_profiler's ``%%memit`` executes both in the kernel's namespace).
+SETUP_AND_BODY_CELL_MAGICS = frozenset({"memit"})
 FILE_WRITING_CELL_MAGICS = frozenset({"writefile", "file"})
 SHELL_CELL_MAGICS = frozenset({"bash", "sh", "script", "system", "!"})
 # Cell magics known to bind nothing in the user namespace.
@@ -72,7 +78,7 @@ def line_magic_effect(name: str, args: str) -> MagicEffect:
         code, offset = _statement_after_options(args, _VALUE_OPTIONS[name])
         if code is None:
             return NO_EFFECT
-        isolated = name in ("timeit", "memit")
+        isolated = name == "timeit"
         return MagicEffect(python=code, python_offset=offset, isolated=isolated)
     handler = _LINE_HANDLERS.get(name)
     if handler is not None:
@@ -87,8 +93,10 @@ def cell_magic_effect(name: str, line: str, body: str) -> MagicEffect:
         if name == "capture":
             binds = tuple(word for word in _words(line) if not word.startswith("-"))[:1]
         return MagicEffect(python=body, binds=binds)
-    if name in ISOLATED_BODY_CELL_MAGICS:
-        return MagicEffect(python=body, isolated=True)
+    if name in ISOLATED_BODY_CELL_MAGICS or name in SETUP_AND_BODY_CELL_MAGICS:
+        setup, offset = _statement_after_options(line, _VALUE_OPTIONS[name])
+        return MagicEffect(python=body, setup=setup, setup_offset=offset,
+                           isolated=name in ISOLATED_BODY_CELL_MAGICS)
     if name in FILE_WRITING_CELL_MAGICS:
         target = [word for word in _words(line) if not word.startswith("-")]
         return MagicEffect(writes_file=target[0] if target else None, is_python_cell=False)

@@ -195,6 +195,7 @@ AUTOMAGICS = frozenset({
     "sc", "set_env", "sx", "system", "tb", "time", "timeit", "unalias", "unload_ext", "who",
     "who_ls", "whos", "xdel", "xmode",
 })
+_CALLED_AUTOMAGICS = frozenset({"pwd", "who", "whos", "who_ls", "lsmagic", "dhist", "dirs"})
 _FIRST_WORD = re.compile(r"\s*([A-Za-z_][\w.]*)(.*)\Z", re.S)
 
 
@@ -211,7 +212,12 @@ def automagic(source: str) -> str | None:
     if match is None or match.group(1) not in AUTOMAGICS:
         return None
     rest = match.group(2).lstrip()
-    if rest.startswith(("=", ",", "(", ".", "[")) and not rest.startswith("=="):
+    # IPython's AssignmentChecker: ``pwd = 3`` and ``pwd, x = ...`` stay Python; ``pwd()``
+    # is still the magic, unless a variable shadows it. Shadowing depends on the
+    # namespace, so ``name(...)`` counts only for magics no one names a function after.
+    if rest.startswith(("=", ",")) and not rest.startswith("=="):
+        return None
+    if rest.startswith(("(", "[")) and match.group(1) not in _CALLED_AUTOMAGICS:
         return None
     return "%" + text
 

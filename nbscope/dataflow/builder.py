@@ -130,6 +130,7 @@ class _CellBuilder:
         self.import_guarded = 0
         self.unknown_names: set[str] = set()  # names something unreadable may bind
         self.opaque = False  # whether anything here may bind any name
+        self.misplaced: tuple[str, Span] | None = None  # a ``return`` outside a function
 
     # --- cell level -------------------------------------------------------------
 
@@ -150,12 +151,17 @@ class _CellBuilder:
                                       indent=magic.indent)
                 if isinstance(parsed, SyntaxProblem):
                     return self._unparsable(parsed, magic_name)
+                fragments = [parsed]
+                setup = self._setup_fragment(effect, magic.magic_line, magic.line)
+                if setup is not None:
+                    fragments.insert(0, setup)
                 if effect.isolated:
-                    self._isolated(parsed)
+                    self._isolated(*fragments)
                 else:
-                    self._run_fragment(parsed)
+                    for fragment in fragments:
+                        self._run_fragment(fragment)
             self._apply_effect(effect, site, magic.magic_line)
-        return self._result(parsed=True, cell_magic=magic_name)
+        return self._result(parsed=True, cell_magic=magic_name, syntax_error=self.misplaced)
 
     def _result(self, parsed: bool, cell_magic: str | None,
                 syntax_error: tuple[str, Span] | None = None) -> CellIR:
@@ -190,16 +196,42 @@ class _CellBuilder:
 
     def _run_fragment(self, fragment: Fragment) -> None:
         previous, self.fragment = self.fragment, fragment
+        body = fragment.tree.body
+        if self.scope.kind == "module" and self.misplaced is None:
+            # IPython compiles a cell's statements one by one: those before a misplaced
+            # ``return`` run, then the cell stops with a SyntaxError.
+            for index, statement in enumerate(body):
+                found = _misplaced_jump(statement, in_loop=False)
+                if found is not None:
+                    body = body[:index]
+                    message, node = found
+                    span = self.site(node).span
+                    assert span is not None
+                    self.misplaced = (message, Span(span.line, span.column, span.line,
+                                                    span.column + len(message.split("'")[1])))
+                    break
         try:
-            self.statements(fragment.tree.body)
+            self.statements(body)
         finally:
             self.fragment = previous
 
-    def _isolated(self, fragment: Fragment) -> None:
-        """Run code in a namespace of its own, as ``%timeit`` does."""
-        names = scopes.block_names(fragment.tree.body)
+    def _setup_fragment(self, effect: MagicEffect, raw_line: int, magic_args: str
+                        ) -> Fragment | None:
+        """The statement on a ``%%timeit``/``%%memit`` line, placed where it is written."""
+        if effect.setup is None:
+            return None
+        text = self.raw_lines[raw_line - 1] if 0 < raw_line <= len(self.raw_lines) else ""
+        found = text.find(magic_args)
+        column = (found if found >= 0 else 0) + effect.setup_offset
+        parsed = parse_python(effect.setup, first_line=raw_line, first_col=column)
+        return None if isinstance(parsed, SyntaxProblem) else parsed
+
+    def _isolated(self, *fragments: Fragment) -> None:
+        """Run code in one namespace of its own, as ``%timeit`` does."""
+        names = scopes.block_names([s for f in fragments for s in f.tree.body])
         with self._scope("isolated", self.scope.depth + 1, names, None) as body:
-            self._run_fragment(fragment)
+            for fragment in fragments:
+                self._run_fragment(fragment)
         self.out.append(Scope(self.scope.depth + 1, body))
 
     # --- helpers ------------------------------------------------------------------
@@ -802,6 +834,9 @@ class _CellBuilder:
                 self.expr(argument)
         for keyword in node.keywords:
             self.expr(keyword.value)
+        written = _file_opened_for_writing(node)
+        if written is not None:
+            self.written_files.append(written)
         path_added = _sys_path_addition(node)
         if path_added is not False:
             self.sys_path_additions.append(path_added)
@@ -1021,6 +1056,39 @@ _COMPOUND_STATEMENTS = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.Try, ast.W
                         ast.AsyncWith, ast.Match, ast.ClassDef, *_TRY_STAR)
 
 
+def _misplaced_jump(statement: ast.stmt, in_loop: bool) -> tuple[str, ast.stmt] | None:
+    """A ``return``, ``break``, ``continue`` or ``nonlocal`` that Python's compiler
+    rejects where it stands in a top-level statement (the parser accepts them)."""
+    if isinstance(statement, ast.Return):
+        return "'return' outside function", statement
+    if isinstance(statement, (ast.Break, ast.Continue)) and not in_loop:
+        word = "break" if isinstance(statement, ast.Break) else "continue"
+        return f"'{word}' outside loop", statement
+    if isinstance(statement, ast.Nonlocal):
+        return "'nonlocal' declaration not allowed at module level", statement
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    blocks: list[tuple[list[ast.stmt], bool]] = []
+    if isinstance(statement, (ast.For, ast.AsyncFor, ast.While)):
+        blocks = [(statement.body, True), (statement.orelse, in_loop)]
+    elif isinstance(statement, ast.ClassDef):
+        blocks = [(statement.body, False)]
+    elif isinstance(statement, ast.Match):
+        blocks = [(case.body, in_loop) for case in statement.cases]
+    else:
+        for field_name in ("body", "orelse", "finalbody"):
+            block = getattr(statement, field_name, None)
+            if isinstance(block, list):
+                blocks.append((block, in_loop))
+        blocks.extend((h.body, in_loop) for h in getattr(statement, "handlers", ()))
+    for block, loop in blocks:
+        for inner in block:
+            found = _misplaced_jump(inner, loop)
+            if found is not None:
+                return found
+    return None
+
+
 def _calls(op: Op) -> bool:
     """Whether ``op`` calls a function the notebook may define, at any depth."""
     if isinstance(op, Call):
@@ -1068,6 +1136,19 @@ def _ipython_call(node: ast.Call) -> tuple[str, list[str]] | None:
     if len(args) != len(node.args):
         return None
     return func.attr, args
+
+
+def _file_opened_for_writing(node: ast.Call) -> str | None:
+    """The path in ``open('helpers.py', 'w')`` (a cell writing a module), or None."""
+    if not (isinstance(node.func, ast.Name) and node.func.id == "open" and node.args):
+        return None
+    path = node.args[0]
+    mode = node.args[1] if len(node.args) > 1 else next(
+        (k.value for k in node.keywords if k.arg == "mode"), None)
+    if not (isinstance(path, ast.Constant) and isinstance(path.value, str)
+            and isinstance(mode, ast.Constant) and isinstance(mode.value, str)):
+        return None
+    return path.value if set(mode.value) & set("wax") else None
 
 
 def _sys_path_addition(node: ast.Call) -> str | None | bool:

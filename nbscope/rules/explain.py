@@ -112,6 +112,11 @@ def _local(facts: Facts, verdict: Verdict) -> Finding | None:
     local = next((s for s in facts.sites(use.name)
                   if s.scope in ("function", "lambda") and s.owner == owner
                   and s.binding is not BindingKind.PARAMETER), None)
+    if local is None and owner is None:
+        isolated = next((s for s in facts.sites(use.name)
+                         if s.scope == "isolated" and s.site.cell == use.site.cell), None)
+        if isolated is not None:
+            return unbound_local.timeit_finding(facts, use, isolated)
     return unbound_local.finding(facts, use, owner or "the function", local)
 
 
@@ -151,7 +156,7 @@ def _syntax_errors(facts: Facts) -> Iterator[Finding]:
     for ir in facts.irs.values():
         if ir.syntax_error is not None:
             reason, span = ir.syntax_error
-            yield syntax_error.finding(facts, Site(ir.cell, span), reason)
+            yield syntax_error.finding(facts, Site(ir.cell, span), reason, ir.parsed)
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

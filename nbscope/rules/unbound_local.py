@@ -56,3 +56,16 @@ def finding(facts: Facts, use: Use, function: str, local: BindingSite | None) ->
            f"`{function}` if you meant the notebook's variable.")
     related = (facts.related("definition", local.site),) if local else ()
     return facts.finding(RULE, name, use.site, message, fix, related=related)
+
+
+def timeit_finding(facts: Facts, use: Use, local: BindingSite) -> Finding:
+    """The same mistake in ``%timeit`` code, which IPython runs inside a function."""
+    name = use.name
+    message = (f"`{name}` is read here before this `%timeit` code assigns it "
+               f"({where(local.site, use.site.cell)}); `%timeit` runs its code inside a "
+               f"function, where an assigned name is local throughout, so the read raises "
+               f"UnboundLocalError and the notebook's `{name}` is not seen.")
+    fix = (f"Assign `{name}` in the setup statement on the `%%timeit` line (it runs first, "
+           f"in the same namespace), or time a statement that does not assign it.")
+    return facts.finding(RULE, name, use.site, message, fix,
+                         related=(facts.related("definition", local.site),))
