@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from conftest import findings, make_notebook
 from nbscope.analyze import check_notebook
 from nbscope.findings import Severity
 from nbscope.loader import load_notebook
-from nbscope.model import Span
+from nbscope.model import SavedError, Span
 from nbscope.workspace import Workspace
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
@@ -59,6 +60,23 @@ def text_at(source: str, span: Span) -> str:
     pytest.param(["undefined_t?"], [], id="help-is-not-a-read"),
     pytest.param(["  %%timeit\n  y = 3", "print(y)"], [(2, 1, 7, "y", "function-local")],
                  id="indented-timeit-cell"),
+    pytest.param(["def init():\n    return 1, 2\n",
+                  "%%timeit -n1 -r10 c, z = init()\nprint(c + z)", "print(c)"],
+                 [(3, 1, 7, "c", "function-local")], id="timeit-setup-line-binds-for-the-body"),
+    pytest.param(["b = 1", "%%timeit -n1 a = [1]\nb *= 2"], [(2, 2, 1, "b", "unbound-local")],
+                 id="timeit-body-assigning-a-name-makes-it-local"),
+    pytest.param(["%%memit import math as mm\nx = mm.pi", "print(mm, x)"], [],
+                 id="memit-runs-in-the-user-namespace"),
+    pytest.param(["%memit import math as mm", "print(mm)"], [], id="memit-line-binds"),
+    pytest.param(["pwd()", "print(pwd)"], [(2, 1, 7, "pwd", "never-defined")],
+                 id="pwd-call-is-the-automagic"),
+    pytest.param(["def run(x):\n    return x\n", "run(1)"], [],
+                 id="a-function-named-like-a-magic-is-called"),
+    pytest.param(["x = 1\nif x:\n    return x\ny = 2", "print(x, y)"],
+                 [(1, 3, 5, None, "NS100"), (2, 1, 10, "y", "never-defined")],
+                 id="return-outside-a-function-stops-the-cell-where-it-stands"),
+    pytest.param(["for i in range(2):\n    pass\nelse:\n    break\n"], [(1, 4, 5, None, "NS100")],
+                 id="break-in-a-top-level-loop-else"),
 ])
 def test_magic_bindings(cells: list[str], expected: list[tuple]) -> None:
     assert findings(*cells) == expected
@@ -86,6 +104,61 @@ def test_writefile_module_then_import_is_no_missing_module(tmp_path: Path) -> No
     assert check_notebook(written, workspace).findings == ()
     unwritten = make_notebook("import helpers\nhelpers.f()")
     assert [f.code for f in check_notebook(unwritten, workspace).findings] == ["NS005"]
+
+
+def _module_findings(tmp_path: Path, *cells: str, errors: dict | None = None,
+                     colab: bool = False) -> list[tuple]:
+    notebook = make_notebook(*cells, colab=colab)
+    if errors:
+        cells_with_errors = tuple(
+            replace(cell, errors=(SavedError(*errors[cell.index]),))
+            if cell.index in errors else cell for cell in notebook.cells)
+        notebook = replace(notebook, cells=cells_with_errors)
+    report = check_notebook(notebook, Workspace(str(tmp_path)))
+    return [(f.code, f.severity.value, f.name, f.suggestion) for f in report.findings]
+
+
+def test_a_module_written_by_open_in_a_cell_above_is_found(tmp_path: Path) -> None:
+    cells = ('with open("helper_functions.py", "wb") as f:\n    f.write(b"")',
+             "from helper_functions import plot")
+    assert _module_findings(tmp_path, *cells) == []
+    assert _module_findings(tmp_path, cells[1]) == [("NS005", "warning", "helper_functions", None)]
+
+
+def test_shell_commands_in_the_importing_cell_run_first(tmp_path: Path) -> None:
+    cell = ("!git clone https://example.org/course.git\n!mv course/going_modular .\n"
+            "import going_modular")
+    assert _module_findings(tmp_path, cell) == []
+
+
+@pytest.mark.parametrize("cells, errors, colab, expected", [
+    pytest.param(["import my_helpers"], None, False, "warning", id="no-evidence"),
+    pytest.param(["import my_helpers"], None, True, "warning", id="colab-alone-is-no-evidence"),
+    pytest.param(["from google.colab import files\nfiles.upload()", "import my_helpers"], None,
+                 True, "error", id="files-upload"),
+    pytest.param(["from google.colab import drive\ndrive.mount('/content/drive')",
+                  "import my_helpers"], None, True, "error", id="drive-mount"),
+    pytest.param(["import my_helpers"],
+                 {1: ("ModuleNotFoundError", "No module named 'my_helpers'")}, False, "error",
+                 id="saved-module-not-found"),
+    pytest.param(["from my_helpers.sub import f"],
+                 {1: ("ImportError", "cannot import name 'f' from 'my_helpers.sub'")}, False,
+                 "warning", id="cannot-import-name-is-no-evidence"),
+    pytest.param(["# !pip install my_helpers", "from google.colab import files\nfiles.upload()",
+                  "import my_helpers"], None, True, "warning", id="a-pip-install-line-names-it"),
+])
+def test_missing_module_is_an_error_only_with_evidence(
+        tmp_path: Path, cells: list[str], errors: dict | None, colab: bool, expected: str) -> None:
+    assert _module_findings(tmp_path, *cells, errors=errors, colab=colab) == [
+        ("NS005", expected, "my_helpers", None)]
+
+
+@pytest.mark.parametrize("module, meant", [
+    ("cPickle", "pickle"), ("ConfigParser", "configparser"), ("Random", "random"),
+    ("randon", "random"), ("mathi", "math")])
+def test_python2_and_misspelt_standard_modules_name_the_module_meant(
+        tmp_path: Path, module: str, meant: str) -> None:
+    assert _module_findings(tmp_path, f"import {module}") == [("NS005", "error", module, meant)]
 
 
 def test_run_binds_what_the_script_binds(tmp_path: Path) -> None:

@@ -78,17 +78,45 @@ class Facts:
     def upload_evidence(self, module: str) -> str | None:
         """Why a missing module must be an uploaded or local one, or None."""
         top = module.split(".")[0]
+        saved = self.saved_module_error(top)
+        if saved is not None:
+            return f"cell {saved}'s saved output shows ModuleNotFoundError for it"
+        if self.mentions_install(top):
+            return None  # a package a cell installs (or once installed) may provide it
+        sources = [cell.source for cell in self.notebook.code_cells]
+        if any("files.upload(" in source for source in sources):
+            return "the notebook uploads files with files.upload()"
+        if any("drive.mount(" in source for source in sources):
+            return "the notebook mounts a Google Drive to read files from"
+        return None
+
+    def saved_module_error(self, top: str) -> int | None:
+        """The cell whose saved output says module ``top`` was not found, if any.
+
+        Only "No module named ...": an ImportError such as "cannot import name"
+        proves the module *was* found.
+        """
+        wanted = (f"'{top}'", f"'{top}.")
         for cell in self.notebook.cells:
             for error in cell.errors:
-                if error.ename in ("ModuleNotFoundError", "ImportError") and top in error.evalue:
-                    return f"cell {cell.index}'s saved output shows {error.ename} for it"
-        if any("install" in command for ir in self.irs.values() for command in ir.shell_commands):
-            return None  # a package installed by a cell may provide it under another name
-        if self.notebook.is_colab:
-            return "this is a Colab notebook, where such modules are uploaded by hand"
-        if any("files.upload(" in cell.source for cell in self.notebook.code_cells):
-            return "the notebook uploads files"
+                if (error.ename in ("ModuleNotFoundError", "ImportError")
+                        and "No module named" in error.evalue
+                        and any(w in error.evalue for w in wanted)):
+                    return cell.index
         return None
+
+    def mentions_install(self, top: str) -> bool:
+        """Whether a cell installs packages, or names ``top`` in a ``pip install`` line,
+        even one commented out (``# !pip install evaluate``)."""
+        if any("install" in command for ir in self.irs.values()
+               for command in ir.shell_commands):
+            return True
+        wanted = _normalized(top)
+        for cell in self.notebook.code_cells:
+            for line in cell.source.splitlines():
+                if "install" in line and wanted in _normalized(line):
+                    return True
+        return False
 
     def module_missing(self, module: str, cell: int) -> bool:
         """Whether importing ``module`` in ``cell`` certainly cannot find it."""
@@ -102,7 +130,8 @@ class Facts:
             if None in ir.sys_path_additions:
                 return False  # a folder nbscope cannot name joins sys.path
             paths.extend(p for p in ir.sys_path_additions if p is not None)
-            if ir.cell < cell and _writes_module(ir, top):
+            # Shell commands in the importing cell itself run before its Python does.
+            if ir.cell <= cell and _writes_module(ir, top):
                 return False
         return self.modules.module_missing(module, tuple(paths))
 

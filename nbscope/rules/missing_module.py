@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
 from ..dataflow.ir import ImportSite
 from ..findings import Cause, Finding, Severity
 from .base import Facts, Rule
+from .typo import edit_distance
 
 RULE = Rule(
     code="NS005",
@@ -44,9 +47,43 @@ def clean_text(text):
 )
 
 
+# Python 2 standard-library modules and where Python 3 keeps them.
+PYTHON2_MODULES = {
+    "cPickle": "pickle", "cStringIO": "io", "StringIO": "io", "ConfigParser": "configparser",
+    "Queue": "queue", "Tkinter": "tkinter", "tkMessageBox": "tkinter.messagebox",
+    "urllib2": "urllib.request", "urlparse": "urllib.parse", "httplib": "http.client",
+    "HTMLParser": "html.parser", "htmlentitydefs": "html.entities", "cookielib": "http.cookiejar",
+    "Cookie": "http.cookies", "SocketServer": "socketserver", "SimpleHTTPServer": "http.server",
+    "BaseHTTPServer": "http.server", "xmlrpclib": "xmlrpc.client", "__builtin__": "builtins",
+    "copy_reg": "copyreg", "anydbm": "dbm", "commands": "subprocess", "thread": "_thread",
+    "md5": "hashlib", "sha": "hashlib", "repr": "reprlib", "itertools2": "itertools",
+}
+
+
+def standard_name(top: str) -> tuple[str, str] | None:
+    """The standard-library module ``top`` stands for, and why: ``python2`` for a
+    module Python 3 renamed, ``spelling`` for a near miss (``Random``, ``randon``)."""
+    if top in PYTHON2_MODULES:
+        return PYTHON2_MODULES[top], "python2"
+    public = [name for name in sys.stdlib_module_names if not name.startswith("_")]
+    lowered = top.lower()
+    for name in public:
+        if name == lowered:
+            return name, "spelling"
+    if len(top) < 4:
+        return None
+    close = sorted(name for name in public
+                   if abs(len(name) - len(top)) <= 1 and len(name) >= 4
+                   and edit_distance(lowered, name, 1) <= 1)
+    return (close[0], "spelling") if len(close) == 1 else None
+
+
 def finding(facts: Facts, record: ImportSite, evidence: str | None) -> Finding:
     """``evidence`` says why this is an uploaded or local module (None: no evidence)."""
     top = record.module.split(".")[0]
+    standard = standard_name(top)
+    if standard is not None:
+        return _standard_finding(facts, record, top, *standard)
     if evidence is None:
         message = (f"`{record.module}` cannot be found: no module `{top}` is installed here, "
                    f"in the standard library, beside the notebook, or written by a cell "
@@ -55,6 +92,16 @@ def finding(facts: Facts, record: ImportSite, evidence: str | None) -> Finding:
         fix = (f"Commit `{top}.py` beside the notebook if it is yours, or install the package "
                f"(and ignore this rule with `--ignore NS005` in environments without it).")
         return facts.finding(RULE, top, record.site, message, fix, severity=Severity.WARNING)
+    if evidence.startswith("cell "):  # a saved ModuleNotFoundError: helper or package
+        message = (f"`{record.module}` cannot be imported: no module `{top}` is installed here, "
+                   f"in the standard library, beside the notebook, or written by a cell "
+                   f"above, and {evidence}: it was missing when the notebook last ran too. "
+                   f"This line raises ModuleNotFoundError and the names it imports stay "
+                   f"undefined.")
+        fix = (f"If `{top}` is your own module, commit `{top}.py` beside the notebook or write "
+               f"it from a cell with `%%writefile {top}.py`; if it is a package, install it "
+               f"in a cell above with `%pip install`.")
+        return facts.finding(RULE, top, record.site, message, fix)
     message = (f"`{record.module}` cannot be imported: no module `{top}` is installed, in the "
                f"standard library, beside the notebook, or written by a cell above, and "
                f"{evidence}, so it is a helper module that is not there: this line raises "
@@ -67,3 +114,17 @@ def finding(facts: Facts, record: ImportSite, evidence: str | None) -> Finding:
         fix = (f"Put `{top}.py` (or the `{top}/` package) beside the notebook and commit it, "
                f"write it from a cell with `%%writefile {top}.py`, or install the package.")
     return facts.finding(RULE, top, record.site, message, fix)
+
+
+def _standard_finding(facts: Facts, record: ImportSite, top: str, module: str,
+                      why: str) -> Finding:
+    if why == "python2":
+        message = (f"`{top}` is the Python 2 name of the standard library's `{module}`; "
+                   f"Python 3 has no `{top}`, so this line raises ModuleNotFoundError.")
+        fix = f"Import `{module}` instead (`import {module} as {top}` keeps the old name)."
+    else:
+        case = " (module names are case-sensitive)" if top.lower() == module else ""
+        message = (f"There is no module `{top}`; the standard library has `{module}`, which "
+                   f"is probably what was meant{case}. This line raises ModuleNotFoundError.")
+        fix = f"Write `{module}` instead of `{top}`."
+    return facts.finding(RULE, top, record.site, message, fix, suggestion=module)

@@ -53,7 +53,7 @@ def closest(facts: Facts, name: str, at: Site) -> tuple[str, BindingSite | None]
         elif limit == 0:
             continue
         else:
-            distance = _distance(name, candidate, limit)
+            distance = edit_distance(name, candidate, limit)
             if distance > limit:
                 continue
         rank = (distance, _place_rank(site, at), len(candidate))
@@ -70,7 +70,7 @@ def _place_rank(site: BindingSite | None, at: Site) -> int:
     return 0 if before(site.site, at) else 1
 
 
-def _distance(a: str, b: str, limit: int) -> int:
+def edit_distance(a: str, b: str, limit: int) -> int:
     """Damerau-Levenshtein distance (adjacent swaps count once), cut off above ``limit``."""
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
