@@ -326,6 +326,9 @@ CASES = [
      ["def g():\n    r = sum(y for v in range(1))\n    y = 1\n", "g()"],
      [(1, 2, 13, "y", "unbound-local")], (2, "y", "NameError")),
     # --- what nbscope cannot see through -------------------------------------------------------
+    ("a-star-import-below-may-bind-the-name",
+     ["forward(10)", "from not_listable_turtle import *"],
+     [(1, 1, 1, "forward", "defined-later")], (1, "forward", "NameError")),
     ("exec-may-bind-anything", ["exec('zz = 1')", "print(zz)"], [], None),
     ("globals-subscript-may-bind-anything", ["globals()['zz'] = 1", "print(zz)"], [], None),
     ("unparsable-cell-and-the-names-it-may-bind",

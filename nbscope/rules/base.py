@@ -14,6 +14,8 @@ from ..dataflow.ir import (
     BindingKind,
     BindingSite,
     CellIR,
+    Event,
+    Opaque,
     Site,
 )
 from ..findings import Cause, Evidence, Finding, Related, Severity
@@ -74,6 +76,20 @@ class Facts:
     def unknowable(self, name: str) -> bool:
         """Whether something nbscope cannot read may bind ``name`` somewhere."""
         return self._opaque or name in self._maybe_bound
+
+    def later_star_import(self, at: Site) -> Event | None:
+        """The first construct after ``at`` that may bind any name (a star import of a
+        module nbscope cannot list), at the top level of a cell."""
+        if not self._opaque:
+            return None
+        for ir in sorted(self.irs.values(), key=lambda ir: ir.cell):
+            if ir.cell < at.cell or not ir.opaque:
+                continue
+            for op in ir.body:
+                if (isinstance(op, Opaque) and op.event.site is not None
+                        and before(at, op.event.site)):
+                    return op.event
+        return None
 
     def upload_evidence(self, module: str) -> str | None:
         """Why a missing module must be an uploaded or local one, or None."""

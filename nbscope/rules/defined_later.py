@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..dataflow.ir import BindingSite, Call, Site, Use
+from ..dataflow.ir import BindingSite, Call, Event, Site, Use
 from ..findings import Cause, Finding, Severity
 from .base import Facts, Rule, where
 
@@ -68,3 +68,16 @@ def finding(facts: Facts, use: Use, at: Site, definition: BindingSite,
         message = f"`{name}` is used here, but it is first assigned {place}: " \
                   f"Restart & Run All {when}."
     return facts.finding(RULE, name, at, message, fix, related=tuple(related))
+
+
+def star_finding(facts: Facts, name: str, at: Site, star: Event) -> Finding:
+    """No cell binds ``name`` by name, but a star import below may bind it."""
+    assert star.site is not None
+    what = star.detail.split(" binds ")[0] if star.detail else "a star import"
+    message = (f"`{name}` is not assigned in any cell, and {what} ({where(star.site, at.cell)}) "
+               f"runs after this line; that import may bind `{name}`, but Restart & Run All "
+               f"raises NameError here first.")
+    fix = (f"Run the import first: move it above this line, or import `{name}` by name "
+           f"above it.")
+    return facts.finding(RULE, name, at, message, fix,
+                         related=(facts.related("definition", star.site, "star import"),))

@@ -87,6 +87,9 @@ def _explain_verdict(facts: Facts, verdict: Verdict) -> Finding | None:
     later = [s for s in module_sites if before(at, s.site)]
     if later:
         return defined_later.finding(facts, use, at, later[0], verdict.calls, verdict.certain)
+    star = facts.later_star_import(at)
+    if star is not None and not facts.sites(use.name):
+        return defined_later.star_finding(facts, use.name, at, star)
     return _unbound_name(facts, use.name, at)
 
 
