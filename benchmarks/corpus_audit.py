@@ -461,8 +461,9 @@ def reason_ruff_only(key: tuple[str, int, str], line: int, column: int,
     text = nb.line(cell, line)
     if in_string(text, column):
         return "inside a string (annotation): ruff parses it as a forward reference"
-    if name in AUTOMAGICS and text.strip().split(" ")[0] == name:
-        return "IPython automagic/alias line (e.g. `ls`)"
+    first_word = re.split(r"[\s(\[]", text.strip(), maxsplit=1)[0]
+    if name in AUTOMAGICS and first_word == name:
+        return "IPython automagic/alias line (e.g. `ls`, `pwd()`)"
     if cell_magic_mentions(nb, name):
         return "name appears in a %%cell-magic cell (e.g. %%cython), which ruff skips"
     if magic_mentions(nb, cell, name):

@@ -465,8 +465,7 @@ class Replay:
         result.certain = (state.certain and not result.dead and not frame.escaped
                           and not body_frame.escaped)
         if op.has_final:
-            self._exceptional_finally(op, points, first_verdict, body_verdicts)
-            result = self.run(op.final, result)
+            result = self._finally(op, state, result, points, first_verdict, body_verdicts)
         return result
 
     def _divert_exits(self) -> tuple[list[State], list[State], list[State]]:
@@ -494,22 +493,32 @@ class Replay:
                 if target is not None and not after.dead:
                     target.append(after)
 
-    def _exceptional_finally(self, op: Try, points: list[State], first_verdict: int,
-                             body_verdicts: int) -> None:
-        """Run ``finally`` as it runs when the body raised, before the exception goes on.
+    def _finally(self, op: Try, entry: State, result: State, points: list[State],
+                 first_verdict: int, body_verdicts: int) -> State:
+        """Run ``finally``, which runs after the body completed and after it raised.
 
-        Whatever the block raises then replaces the body's NameError, so no read in
-        the body is certain to be the one Run All stops at.
+        Its reads are judged once, on both ways in together (a name the body may not
+        have bound when it raised is only maybe bound there). Whatever the block raises
+        replaces the body's NameError, so no read in the body is certain to be the one
+        Run All stops at. The state after the statement is the normal way's.
         """
         raised = join(points)
-        raised.certain = False
-        after = self.run(op.final, raised)
+        either = join([result, raised])
+        either.certain = entry.certain  # ``finally`` runs whenever the statement does
+        after_either = self.run(op.final, either)
         for index in range(first_verdict, body_verdicts):
             verdict = self.verdicts[index]
             if verdict.certain:
                 self.verdicts[index] = replace(verdict, certain=False)
-        if self._catchers and not after.dead:
-            self._catchers[-1].append(after)
+        if self._catchers and not after_either.dead:
+            self._catchers[-1].append(after_either)  # the exception goes on after it
+        if result.dead:
+            return result
+        self._silence += 1
+        try:
+            return self.run(op.final, result)
+        finally:
+            self._silence -= 1
 
     def _jump(self, jump: Jump, state: State) -> State:
         if state.dead:
