@@ -174,6 +174,9 @@ CASES = [
      ["try:\n    raise ValueError\nexcept ValueError:\n    err = 1\n", "print(err)"], [], None),
     ("finally-always-binds", ["try:\n    pass\nfinally:\n    fin = 1\n", "print(fin)"],
      [], None),
+    ("finally-reads-what-the-try-body-may-not-have-bound",
+     ["try:\n    v = int('1')\nexcept ValueError:\n    pass\nelse:\n    w = v\nfinally:\n"
+      "    print(w)\n"], [(1, 8, 11, "w", "conditional")], None),
     ("read-guarded-by-except-name-error",
      ["try:\n    print(maybe_name)\nexcept NameError:\n    pass\n"], [], None),
     ("read-guarded-by-a-broad-except-is-a-warning",

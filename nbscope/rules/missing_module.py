@@ -22,7 +22,13 @@ Finds imports of modules that are not built in, not in the standard library,
 not installed, not a file or folder beside the notebook (or on a `sys.path`
 entry it adds), and not written by an earlier cell (`%%writefile`, `!wget`).
 Well-known third-party packages that are merely not installed where nbscope
-runs are not reported.
+runs are not reported. It is an error when the notebook itself shows the module
+was missing (a saved `ModuleNotFoundError` for it) or that it works with uploaded
+files (`files.upload()`, `drive.mount()`), and a warning otherwise: the module may
+be a package that is simply not installed here. A cell that installs packages, or
+a `pip install` line naming the module (even commented out), also keeps it a
+warning. Python 2 module names (`cPickle`) and near misses of a standard-library
+module (`Random`, `randon`) are errors that name the module meant.
 
 ## Why is this bad?
 These are helper modules (`utils.py`, `config.py`) that lived next to the
