@@ -307,6 +307,8 @@ CASES = [
      [(1, 1, 7, "__file__", "never-defined")], (1, "__file__", "NameError")),
     ("typo", ["session_conf = 1", "print(session_conff)"],
      [(2, 1, 7, "session_conff", "typo")], (2, "session_conff", "NameError")),
+    ("the-name-the-reading-line-binds-is-no-typo-suggestion", ["trainer = Trainer(1)"],
+     [(1, 1, 11, "Trainer", "never-defined")], (1, "Trainer", "NameError")),
     ("never-defined", ["print(totally_unknown_thing)"],
      [(1, 1, 7, "totally_unknown_thing", "never-defined")],
      (1, "totally_unknown_thing", "NameError")),

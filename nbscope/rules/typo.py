@@ -43,7 +43,10 @@ def closest(facts: Facts, name: str, at: Site) -> tuple[str, BindingSite | None]
     lowered = name.lower()
     limit = 0 if len(name) < 4 else (1 if len(name) < 9 else 2)
     best: tuple[tuple[int, int, int], str, BindingSite | None] | None = None
-    candidates = [(n, sites[0]) for n, sites in facts.bindings.items() if n != name]
+    # Not a name the reading line itself binds (``trainer = Trainer(...)``): that one
+    # does not exist yet when the line reads, so it cannot be what was meant.
+    candidates = [(n, sites[0]) for n, sites in facts.bindings.items()
+                  if n != name and not all(_same_line(s.site, at) for s in sites)]
     candidates += [(n, None) for n in BUILTIN_NAMES if not n.startswith("_") and n != name]
     for candidate, site in candidates:
         if abs(len(candidate) - len(name)) > max(limit, 0):
@@ -60,6 +63,11 @@ def closest(facts: Facts, name: str, at: Site) -> tuple[str, BindingSite | None]
         if best is None or rank < best[0]:
             best = (rank, candidate, site)
     return (best[1], best[2]) if best else None
+
+
+def _same_line(a: Site, b: Site) -> bool:
+    return a.cell == b.cell and a.span is not None and b.span is not None \
+        and a.span.line == b.span.line
 
 
 def _place_rank(site: BindingSite | None, at: Site) -> int:
