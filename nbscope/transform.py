@@ -264,7 +264,14 @@ def _parse_transformed(
             transformed = _transformer().transform_cell(source)
     except Exception as error:  # IPython's transformer raises on some odd input.
         return _problem(plain_error, first_line, first_col, str(error))
-    raw_lines, shifts = _align(source.split("\n"), transformed.split("\n"))
+    segments = _ipython_lines(source)
+    raw_lines, shifts = _align([text for text, _, _ in segments], transformed.split("\n"))
+    if len(segments) != source.count("\n") + 1:
+        # IPython also ended lines at form feeds and the like: map its lines back to
+        # the raw line each came from and the column it starts at there.
+        shifts = tuple(shift + segments[line - 1][2]
+                       for line, shift in zip(raw_lines, shifts, strict=True))
+        raw_lines = tuple(segments[line - 1][1] for line in raw_lines)
     raw_lines = tuple(line + first_line - 1 for line in raw_lines)
     if first_col:
         shifts = tuple(s + (first_col if line == first_line else 0)
@@ -279,6 +286,22 @@ def _parse_transformed(
     except ValueError:
         return _problem(plain_error, first_line, first_col)
     return Fragment(tree, transformed, raw_lines, shifts)
+
+
+def _ipython_lines(source: str) -> list[tuple[str, int, int]]:
+    """The lines IPython's transformer sees (``str.splitlines``: it also breaks at form
+    feeds and other separators Python does not), each with its raw line and column."""
+    result: list[tuple[str, int, int]] = []
+    for number, line in enumerate(source.split("\n"), start=1):
+        pieces = line.splitlines() if line else [""]
+        if len(pieces) == 1:
+            result.append((line, number, 0))
+            continue
+        column = 0
+        for piece in pieces:
+            result.append((piece, number, column))
+            column += len(piece) + 1  # every separator str.splitlines knows is one character
+    return result
 
 
 def _problem(

@@ -184,6 +184,8 @@ def test_run_of_a_missing_script_is_an_info_note_only(tmp_path: Path) -> None:
 # --- positions in the raw cell ----------------------------------------------------------------
 
 POSITION_CELLS = [
+    pytest.param("x = 1\n%\x0cundefined_ff", [(2, 3, "undefined_ff")],
+                 id="ipython-ends-a-line-at-a-form-feed"),
     pytest.param("import os\nfiles = !ls\nfor f in files:\n    !echo {f}\n"
                  "    print(undefined_x, f)\n%time z = undefined_y\n"
                  "if True:\n    %time   w = undefined_z",
