@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import warnings
 from datetime import datetime, timezone
 from typing import Any
@@ -220,8 +221,18 @@ def _is_error_output(output: Any) -> bool:
 
 def _saved_error(output: dict[str, Any]) -> SavedError:
     # nbformat 2 called the exception's name "etype"; the upgrade keeps that key.
-    ename = output.get("ename", output.get("etype"))
-    return SavedError(_text(ename), _text(output.get("evalue")), _traceback(output))
+    ename = _text(output.get("ename", output.get("etype")))
+    traceback = _traceback(output)
+    evalue = _text(output.get("evalue"))
+    if evalue in ("", "ignored") and traceback:
+        # Some front ends save a placeholder; the traceback's last line has the message.
+        last = _ANSI.sub("", traceback[-1]).strip()
+        if last.startswith(ename + ": "):
+            evalue = last[len(ename) + 2:]
+    return SavedError(ename, evalue, traceback)
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 def _traceback(output: dict[str, Any]) -> tuple[str, ...]:
