@@ -10,9 +10,10 @@ from .dataflow.builder import NameEnvironment, NullEnvironment, build_cell
 from .dataflow.ir import CellIR
 from .dataflow.replay import Replay, Status, Verdict, fresh_state
 from .findings import Finding, FirstFailure, NotebookReport
+from .history import reconstruct
 from .model import Notebook
 from .names import PROVIDED
-from .rules import not_python
+from .rules import not_python, saved_session
 from .rules.base import Facts, ModuleKnowledge, NoModuleKnowledge
 from .rules.explain import explain
 
@@ -37,7 +38,9 @@ def check_notebook(notebook: Notebook, workspace: object | None = None) -> Noteb
         state = replay.run_cell(state, cell)
     replay.check_function_locals()
     facts = Facts(notebook, cells, modules)
-    findings = sorted(explain(facts, replay.verdicts), key=_position)
+    code_findings = explain(facts, replay.verdicts)
+    findings = sorted(saved_session.findings(facts, reconstruct(notebook), code_findings),
+                      key=_position)
     return NotebookReport(
         path=notebook.path,
         findings=tuple(findings),

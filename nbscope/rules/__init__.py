@@ -12,19 +12,18 @@ from . import (
     missing_module,
     never_defined,
     not_python,
+    saved_session,
     syntax_error,
     typo,
     unbound_local,
 )
 from .base import Rule
 
-REGISTRY: dict[str, Rule] = {
-    module.RULE.code: module.RULE
-    for module in (
+REGISTRY: dict[str, Rule] = dict(sorted(
+    [(module.RULE.code, module.RULE) for module in (
         defined_later, function_local, typo, missing_import, missing_module, conditional,
         deleted, never_defined, unbound_local, syntax_error, analysis_limit, not_python,
-    )
-}
+    )] + [(rule.code, rule) for rule in saved_session.RULES]))
 
 
 def find_rule(code_or_name: str) -> Rule | None:

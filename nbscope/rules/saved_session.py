@@ -1,0 +1,322 @@
+"""NS009-NS012: what the saved session shows, from execution counts, times and outputs.
+
+Every NameError saved in a cell's outputs is explained with the most specific
+cause the traces support: the defining cell ran after this one or never
+(out-of-order), in an earlier kernel session (restart), or raised before its
+binding line (failed-definition). A cell that ran without error although no
+visible cell could have bound a name it reads shows hidden state: a deleted or
+edited cell (hidden-state). These findings rest on the saved traces, not on the
+code alone, and replace a code finding for the same read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..dataflow.ir import Site
+from ..findings import Cause, Evidence, Finding, Related, Severity
+from ..history import History, Order
+from ..model import Cell, SavedError, Span
+from .base import Facts, Rule
+
+_DOC_FIX = "Restart the kernel and run the notebook from the top before saving it."
+
+OUT_OF_ORDER = Rule(
+    code="NS009", name="out-of-order", cause=Cause.OUT_OF_ORDER, severity=Severity.WARNING,
+    summary="The saved outputs show a NameError because the defining cell ran after this "
+            "one, or never.",
+    doc="""\
+## What it does
+Explains a NameError saved in a cell's outputs when the execution counts show
+that the cell defining the name ran after this cell (a higher count) or did not
+run at all (no count).
+
+## Why is this bad?
+The saved notebook shows an error that its reader cannot reproduce or
+understand, and the order the author ran cells in is not the order on the page.
+
+## Example
+```text
+[3]  df.head()              # NameError: name 'df' is not defined
+[4]  df = pd.read_csv(...)
+```
+
+## Use instead
+Run the defining cell first; before saving, restart the kernel and run all
+cells from the top.
+""")
+RESTART = Rule(
+    code="NS010", name="restart", cause=Cause.RESTART, severity=Severity.WARNING,
+    summary="The saved outputs show a NameError because the name was bound before a kernel "
+            "restart.",
+    doc="""\
+## What it does
+Explains a saved NameError when the defining cell last ran in an earlier kernel
+session: a restart (proven by a repeated execution count, or by the saved run
+times) came between the definition and this cell.
+
+## Why is this bad?
+A restart clears every variable; cells run before it must run again.
+
+## Example
+```text
+[1]  model = build()        # first session
+[1]  model.fit(x)           # after a restart: NameError (count [1] twice)
+```
+
+## Use instead
+After a restart, run the cells above (Run All Above) before this one.
+""")
+HIDDEN_STATE = Rule(
+    code="NS011", name="hidden-state", cause=Cause.HIDDEN_STATE, severity=Severity.ERROR,
+    summary="A cell ran without error on a name no visible cell had bound: a deleted or "
+            "edited cell defined it.",
+    doc="""\
+## What it does
+Finds reads in cells that ran without error in the saved session although no
+cell of the notebook as saved bound the name before they ran. Only a cell that
+was deleted, or edited after it ran, can have bound it; a gap in the execution
+counts before the cell says when.
+
+## Why is this bad?
+The notebook depends on code it no longer contains: Restart & Run All fails.
+
+## Example
+```text
+[5]  print(total)           # ran fine; counts [1]-[4] are missing, and no cell assigns total
+```
+
+## Use instead
+Restore the deleted definition in a cell above, or bind the name again.
+""")
+FAILED_DEFINITION = Rule(
+    code="NS012", name="failed-definition", cause=Cause.FAILED_DEFINITION,
+    severity=Severity.WARNING,
+    summary="The saved outputs show a NameError because the defining cell raised an error "
+            "before binding the name.",
+    doc="""\
+## What it does
+Explains a saved NameError when the cell that defines the name ran before this
+one but its saved output is an error raised before the binding line.
+
+## Why is this bad?
+The NameError is a consequence; the first error is the one to fix.
+
+## Example
+```text
+[2]  data = load("x.csv")   # FileNotFoundError
+[3]  data.describe()        # NameError: name 'data' is not defined
+```
+
+## Use instead
+Fix the error in the defining cell and run it again, then this one.
+""")
+RULES = (OUT_OF_ORDER, RESTART, HIDDEN_STATE, FAILED_DEFINITION)
+
+_NAME_ERROR = re.compile(r"name '([^']+)' is not defined")
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_ERROR_LINE = re.compile(r"(?:Cell In ?\[\d*\], line (\d+))|(?:^-+> ?(\d+))", re.M)
+
+
+def saved_name_errors(cell: Cell) -> list[str]:
+    """Names of the NameErrors saved in ``cell``'s outputs."""
+    names = []
+    for error in cell.errors:
+        if error.ename == "NameError":
+            match = _NAME_ERROR.search(error.evalue)
+            if match and match.group(1) not in names:
+                names.append(match.group(1))
+    return names
+
+
+def error_line(error: SavedError) -> int | None:
+    """The line of the cell the saved traceback points at first, if it says."""
+    match = _ERROR_LINE.search(_ANSI.sub("", "\n".join(error.traceback)))
+    if match is None:
+        return None
+    return int(match.group(1) or match.group(2))
+
+
+def findings(facts: Facts, history: History, code_findings: list[Finding]) -> list[Finding]:
+    """The code findings, with those the saved traces explain better replaced, plus one
+    finding for every saved NameError the code findings do not cover."""
+    by_read = {}
+    for found in code_findings:
+        if found.name is not None and found.cause is not None:
+            by_read.setdefault((found.cell, found.name), found)
+    replaced: dict[int, Finding] = {}
+    extra: list[Finding] = []
+    for cell in facts.notebook.code_cells:
+        for name in saved_name_errors(cell):
+            code = by_read.get((cell.index, name))
+            found = _explain_saved_error(facts, history, cell, name, code)
+            if found is None:
+                continue
+            if code is not None:
+                replaced[id(code)] = found
+            else:
+                extra.append(found)
+    for found in code_findings:
+        if id(found) in replaced or found.severity is not Severity.ERROR:
+            continue
+        if found.cause in (Cause.NEVER_DEFINED, Cause.DEFINED_LATER, Cause.TYPO):
+            hidden = _hidden_state(facts, history, found)
+            if hidden is not None:
+                replaced[id(found)] = hidden
+    return [replaced.get(id(f), f) for f in code_findings] + extra
+
+
+def _definitions(facts: Facts, name: str, cell: int) -> list[int]:
+    """Cells other than ``cell`` that bind ``name`` at module level (or as a global)."""
+    cells = {site.site.cell for site in facts.module_sites(name)}
+    cells |= {site.site.cell for site in facts.global_writes(name)}
+    # A cell that is not valid Python binds nothing, whatever it was meant to bind.
+    cells |= {ir.cell for ir in facts.irs.values() if _unparsable(facts, ir.cell)
+              and name in ir.unknown_names}
+    cells.discard(cell)
+    return sorted(cells)
+
+
+def _unparsable(facts: Facts, cell: int) -> bool:
+    ir = facts.irs.get(cell)
+    return ir is not None and not ir.parsed
+
+
+def _count(facts: Facts, cell: int) -> str:
+    count = facts.execution_count(cell)
+    return f"[{count}]" if count is not None else "[ ]"
+
+
+def _explain_saved_error(facts: Facts, history: History, cell: Cell, name: str,
+                         code: Finding | None) -> Finding | None:
+    defining = _definitions(facts, name, cell.index)
+    if not defining:
+        return None
+    if cell.execution_count is None:
+        # Counts cleared but outputs kept: only document order is known.
+        orders = {d: Order.BEFORE if d < cell.index else Order.UNKNOWN for d in defining}
+    else:
+        orders = {d: history.order(d, cell.index) for d in defining}
+    if any(order is Order.BEFORE and not _failed_before_binding(facts, d, name)
+           for d, order in orders.items()):
+        return None  # bound before this run: deleted or edited since; the code finding stays
+    failed = [d for d, order in orders.items() if order is Order.BEFORE
+              and (facts.cells[d].errors or _unparsable(facts, d))]
+    earlier = [d for d, order in orders.items() if order is Order.EARLIER_SESSION]
+    later = [d for d, order in orders.items()
+             if order in (Order.AFTER, Order.LATER_SESSION, Order.NEVER_RAN)]
+    this = f"this cell's saved output is `NameError: name '{name}' is not defined` " \
+           f"(run {_count(facts, cell.index)})"
+    severity = code.severity if code is not None else Severity.WARNING
+    run_all = _run_all_note(code)
+    if failed:
+        d = failed[-1]
+        errors = facts.cells[d].errors
+        if errors:
+            error = errors[0]
+            what = f"raised {error.ename} before reaching the assignment"
+            ename, evidence = error.ename, f"{error.ename}: {error.evalue}"[:200]
+            line = error_line(error)
+        else:
+            what = "is not valid Python, so it could not run at all"
+            ename, evidence, line = "SyntaxError", "the cell is not valid Python", None
+        ran = (f"ran before it ({_count(facts, d)})" if facts.execution_count(d) is not None
+               else "is above it")
+        message = (f"{this}: cell {d}, which assigns `{name}`, {ran} but {what}, so "
+                   f"`{name}` was never bound.{run_all}")
+        fix = f"Fix the {ename} in cell {d}, run cell {d} again, then this cell."
+        related = (facts.related("definition", _site(facts, d, name)),
+                   Related("error", d, line, None, facts.execution_count(d), evidence))
+        return _finding(facts, FAILED_DEFINITION, cell, name, message, fix, related, severity)
+    if earlier:
+        d = earlier[-1]
+        message = (f"{this}: `{name}` is assigned in cell {d} ({_count(facts, d)}), but that "
+                   f"run was in an earlier kernel session; the kernel restarted before this "
+                   f"cell ran ({history.restart_evidence}), which cleared `{name}`.{run_all}")
+        fix = f"After a restart, run cell {d} (or Run All Above) before this cell."
+        related = (facts.related("definition", _site(facts, d, name)),
+                   Related("restart", cell.index, None, None, cell.execution_count,
+                           history.restart_evidence))
+        return _finding(facts, RESTART, cell, name, message, fix, related, severity)
+    if later:
+        d = later[0]
+        when = ("was never run in the saved session (it has no execution count)"
+                if orders[d] is Order.NEVER_RAN
+                else f"ran at {_count(facts, d)}, after this cell's run")
+        place = "above" if d < cell.index else "below"
+        message = (f"{this}: `{name}` is assigned in cell {d} ({place} this one), which "
+                   f"{when}.{run_all}")
+        fix = (f"Run cell {d} before this one" +
+               (f"; better, move it above cell {cell.index}." if d > cell.index else ".") +
+               " " + _DOC_FIX)
+        related = (facts.related("definition", _site(facts, d, name)),)
+        return _finding(facts, OUT_OF_ORDER, cell, name, message, fix, related, severity)
+    return None
+
+
+def _hidden_state(facts: Facts, history: History, code: Finding) -> Finding | None:
+    """A code finding in a cell that ran without error: the name was bound somehow."""
+    cell = facts.cells.get(code.cell)
+    name = code.name
+    if cell is None or name is None or cell.execution_count is None or cell.errors \
+            or cell.output_count == 0:
+        return None
+    defining = _definitions(facts, name, cell.index)
+    if any(history.order(d, cell.index) is not Order.AFTER
+           and history.order(d, cell.index) is not Order.NEVER_RAN for d in defining):
+        return None
+    gap = history.gap_before(cell.index)
+    fits = (f"; the counts {gap[0]}-{gap[1]} missing before this run fit such a cell"
+            if gap and gap[0] != gap[1] else
+            f"; the missing count [{gap[0]}] before this run fits such a cell" if gap else "")
+    message = (f"This cell ran without error in the saved session ({_count(facts, cell.index)}) "
+               f"and read `{name}`, yet no cell of the notebook as saved bound `{name}` before "
+               f"it ran: a cell that was deleted, or edited after it ran, defined it{fits}. "
+               f"Restart & Run All raises NameError here.")
+    fix = f"Restore the definition of `{name}` in a cell above this one."
+    return replace(code, code=HIDDEN_STATE.code, cause=Cause.HIDDEN_STATE, message=message,
+                   fix=fix, suggestion=None, evidence=Evidence.SAVED_SESSION)
+
+
+def _failed_before_binding(facts: Facts, cell: int, name: str) -> bool:
+    if _unparsable(facts, cell):
+        return True
+    errors = facts.cells[cell].errors if cell in facts.cells else ()
+    if not errors:
+        return False
+    line = error_line(errors[0])
+    binding = _site(facts, cell, name).span
+    return line is None or binding is None or line <= binding.line
+
+
+def _site(facts: Facts, cell: int, name: str) -> Site:
+    sites = [s for s in facts.module_sites(name) + facts.global_writes(name)
+             if s.site.cell == cell]
+    return sites[0].site if sites else Site(cell, None)
+
+
+def _run_all_note(code: Finding | None) -> str:
+    if code is None:
+        return (" Restart & Run All does not fail here: the saved output is stale, from "
+                "running cells out of order.")
+    if code.severity is Severity.ERROR:
+        return f" Restart & Run All fails here too ({code.cause.value if code.cause else ''})."
+    return ""
+
+
+def _finding(facts: Facts, rule: Rule, cell: Cell, name: str, message: str, fix: str,
+             related: tuple[Related, ...], severity: Severity) -> Finding:
+    span = _read_span(cell.source, name)
+    return facts.finding(rule, name, Site(cell.index, span), message, fix, related=related,
+                         severity=severity, evidence=Evidence.SAVED_SESSION)
+
+
+def _read_span(source: str, name: str) -> Span | None:
+    """The first place ``name`` appears as a word in the cell (the read that failed)."""
+    pattern = re.compile(r"(?<![\w.])" + re.escape(name) + r"(?!\w)")
+    for number, line in enumerate(source.split("\n"), start=1):
+        match = pattern.search(line)
+        if match:
+            return Span(number, match.start() + 1, number, match.end() + 1)
+    return None

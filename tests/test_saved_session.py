@@ -1,0 +1,139 @@
+"""Saved NameErrors and hidden state, explained from counts, times and outputs."""
+
+from __future__ import annotations
+
+import json
+
+from nbscope.analyze import check_notebook
+from nbscope.findings import Evidence, Severity
+from nbscope.loader import parse_notebook
+from nbscope.model import Cell, Notebook, SavedError
+
+NAME_ERROR = "NameError"
+
+
+def name_error(name: str) -> SavedError:
+    return SavedError(NAME_ERROR, f"name '{name}' is not defined",
+                      ("\x1b[0;31mNameError\x1b[0m: name '" + name + "' is not defined",))
+
+
+def cell(index: int, source: str, count: int | None, *errors: SavedError,
+         at: float | None = None, outputs: int | None = None) -> Cell:
+    return Cell(index=index, cell_type="code", source=source, execution_count=count,
+                errors=errors, output_count=len(errors) if outputs is None else outputs,
+                executed_at=at)
+
+
+def findings_at(notebook: Notebook, index: int) -> list[tuple]:
+    return [(f.code, f.cause.value if f.cause else None, f.name, f.severity.value)
+            for f in check_notebook(notebook).findings if f.cell == index]
+
+
+def test_out_of_order_the_defining_cell_ran_later() -> None:
+    nb = Notebook("t.ipynb", (cell(1, "df = 1\n", 2), cell(2, "df.head()", 1, name_error("df"))))
+    [found] = check_notebook(nb).findings
+    assert (found.code, found.cause.value, found.cell, found.name) == (
+        "NS009", "out-of-order", 2, "df")
+    assert found.severity is Severity.WARNING  # Restart & Run All works: the output is stale
+    assert found.evidence is Evidence.SAVED_SESSION
+    assert "ran at [2], after this cell's run" in found.message
+    assert (found.span.line, found.span.column) == (1, 1)
+    assert [(r.role, r.cell, r.execution_count) for r in found.related] == [
+        ("definition", 1, 2)]
+
+
+def test_out_of_order_the_defining_cell_never_ran() -> None:
+    nb = Notebook("t.ipynb", (cell(1, "df = 1\n", None),
+                              cell(2, "print(df)", 1, name_error("df"))))
+    assert findings_at(nb, 2) == [("NS009", "out-of-order", "df", "warning")]
+    assert "never run" in check_notebook(nb).findings[0].message
+
+
+def test_out_of_order_replaces_defined_later_and_keeps_its_severity() -> None:
+    nb = Notebook("t.ipynb", (cell(1, "print(df)", 1, name_error("df")),
+                              cell(2, "df = 1\n", 2)))
+    [found] = check_notebook(nb).findings
+    assert (found.code, found.cell, found.severity) == ("NS009", 1, Severity.ERROR)
+    assert "Restart & Run All fails here too (defined-later)" in found.message
+
+
+def test_restart_proven_by_a_repeated_count() -> None:
+    nb = Notebook("t.ipynb", (cell(1, "model = 1\n", 1), cell(2, "y = 2\n", 2),
+                              cell(3, "model.fit()", 1, name_error("model"))))
+    [found] = check_notebook(nb).findings
+    assert (found.code, found.cause.value, found.cell) == ("NS010", "restart", 3)
+    assert "two cells share the count [1]" in found.message
+    assert {r.role for r in found.related} == {"definition", "restart"}
+
+
+def test_restart_proven_by_run_times() -> None:
+    nb = Notebook("t.ipynb", (cell(1, "model = 1\n", 5, at=100.0),
+                              cell(2, "model.fit()", 1, name_error("model"), at=200.0)))
+    assert findings_at(nb, 2) == [("NS010", "restart", "model", "warning")]
+
+
+def test_failed_definition_the_defining_cell_raised_before_binding() -> None:
+    failure = SavedError("FileNotFoundError", "x.csv",
+                         ("Cell In[1], line 2", "FileNotFoundError: x.csv"))
+    nb = Notebook("t.ipynb", (cell(1, "import pandas as pd\ndata = pd.read_csv('x.csv')\n", 1,
+                                   failure),
+                              cell(2, "data.describe()", 2, name_error("data"))))
+    [found] = check_notebook(nb).findings
+    assert (found.code, found.cause.value) == ("NS012", "failed-definition")
+    assert "raised FileNotFoundError before reaching the assignment" in found.message
+    assert [(r.role, r.cell, r.line) for r in found.related] == [
+        ("definition", 1, 2), ("error", 1, 2)]
+
+
+def test_an_error_after_the_binding_line_is_no_failed_definition() -> None:
+    failure = SavedError("ValueError", "bad", ("Cell In[1], line 2", "ValueError: bad"))
+    nb = Notebook("t.ipynb", (cell(1, "data = 1\nint('x')\n", 1, failure),
+                              cell(2, "print(data)", 2, name_error("data"))))
+    # Bound before the error: the saved NameError has another cause (an edit, a del).
+    assert findings_at(nb, 2) == []
+
+
+def test_a_syntax_error_cell_binds_nothing() -> None:
+    nb = Notebook("t.ipynb", (cell(1, "bolean=int(1))", 41, SavedError("SyntaxError", "x")),
+                              cell(2, "int=bolean(1)", 42, name_error("bolean"))))
+    assert ("NS012", "failed-definition", "bolean", "warning") in findings_at(nb, 2)
+
+
+def test_counts_cleared_but_outputs_kept_use_document_order() -> None:
+    failure = SavedError("HTTPError", "404", ())
+    nb = Notebook("t.ipynb", (cell(1, "data = fetch()\n", None, failure),
+                              cell(2, "print(data)", None, name_error("data"))))
+    assert findings_at(nb, 2) == [("NS012", "failed-definition", "data", "warning")]
+
+
+def test_hidden_state_a_cell_ran_fine_on_a_name_nothing_visible_bound() -> None:
+    nb = Notebook("t.ipynb", (cell(1, "a = 1\n", 1), cell(2, "print(total)", 4, outputs=1)))
+    [found] = check_notebook(nb).findings
+    assert (found.code, found.cause.value, found.severity) == (
+        "NS011", "hidden-state", Severity.ERROR)
+    assert "the counts 2-3 missing before this run fit such a cell" in found.message
+
+
+def test_no_hidden_state_without_evidence_of_a_successful_run() -> None:
+    never_ran = Notebook("t.ipynb", (cell(1, "print(total)", None),))
+    no_output = Notebook("t.ipynb", (cell(1, "print(total)", 3,
+                                          outputs=0),))
+    assert findings_at(never_ran, 1) == [("NS008", "never-defined", "total", "error")]
+    assert findings_at(no_output, 1) == [("NS008", "never-defined", "total", "error")]
+
+
+def test_a_saved_name_error_with_no_definition_anywhere_keeps_its_code_cause() -> None:
+    nb = Notebook("t.ipynb", (cell(1, "print(nowhere)", 1, name_error("nowhere")),))
+    assert findings_at(nb, 1) == [("NS008", "never-defined", "nowhere", "error")]
+
+
+def test_a_placeholder_evalue_is_read_from_the_traceback() -> None:
+    loaded = parse_notebook(json.dumps({
+        "nbformat": 4, "nbformat_minor": 5, "metadata": {},
+        "cells": [{"cell_type": "code", "source": "print(ax)", "metadata": {},
+                   "execution_count": 1,
+                   "outputs": [{"output_type": "error", "ename": "NameError",
+                                "evalue": "ignored",
+                                "traceback": ["\x1b[0;31mNameError\x1b[0m: name 'ax' is not "
+                                              "defined"]}]}]}), "t.ipynb")
+    assert loaded.cells[0].errors[0].evalue == "name 'ax' is not defined"
