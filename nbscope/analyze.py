@@ -39,8 +39,10 @@ def check_notebook(notebook: Notebook, workspace: object | None = None) -> Noteb
     replay.check_function_locals()
     facts = Facts(notebook, cells, modules)
     code_findings = explain(facts, replay.verdicts)
-    findings = sorted(saved_session.findings(facts, reconstruct(notebook), code_findings),
-                      key=_position)
+    certain_reads = {(v.cell, v.use.name) for v in replay.verdicts
+                     if v.certain and v.status is Status.UNBOUND and v.use.catch.value == "none"}
+    findings = sorted(saved_session.findings(facts, reconstruct(notebook), code_findings,
+                                             certain_reads), key=_position)
     return NotebookReport(
         path=notebook.path,
         findings=tuple(findings),

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from nbscope.analyze import check_notebook
 from nbscope.findings import Evidence, Severity
 from nbscope.loader import parse_notebook
 from nbscope.model import Cell, Notebook, SavedError
+from nbscope.workspace import Workspace
 
 NAME_ERROR = "NameError"
 
@@ -120,6 +122,17 @@ def test_no_hidden_state_without_evidence_of_a_successful_run() -> None:
                                           outputs=0),))
     assert findings_at(never_ran, 1) == [("NS008", "never-defined", "total", "error")]
     assert findings_at(no_output, 1) == [("NS008", "never-defined", "total", "error")]
+
+
+def test_no_hidden_state_after_a_star_import_of_a_package(tmp_path: Path) -> None:
+    # An older SciPy's `from scipy import *` bound `cos`; the version found now may not.
+    (tmp_path / "oldpkg.py").write_text("__all__ = ['sin']\nsin = 1\n", encoding="utf-8")
+    workspace = Workspace(str(tmp_path))
+    reads = (cell(2, "print(sin, cos)", 4, outputs=1),)
+    with_star = Notebook("t.ipynb", (cell(1, "from oldpkg import *", 1), *reads))
+    without = Notebook("t.ipynb", (cell(1, "import oldpkg", 1), *reads))
+    assert [f.code for f in check_notebook(with_star, workspace).findings] == ["NS008"]
+    assert [f.code for f in check_notebook(without, workspace).findings] == ["NS011", "NS011"]
 
 
 def test_a_saved_name_error_with_no_definition_anywhere_keeps_its_code_cause() -> None:

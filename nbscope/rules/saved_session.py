@@ -12,6 +12,8 @@ code alone, and replace a code finding for the same read.
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Collection
 from dataclasses import replace
 
 from ..dataflow.ir import Site
@@ -138,9 +140,14 @@ def error_line(error: SavedError) -> int | None:
     return int(match.group(1) or match.group(2))
 
 
-def findings(facts: Facts, history: History, code_findings: list[Finding]) -> list[Finding]:
+def findings(facts: Facts, history: History, code_findings: list[Finding],
+             certain_reads: Collection[tuple[int, str]] = ()) -> list[Finding]:
     """The code findings, with those the saved traces explain better replaced, plus one
-    finding for every saved NameError the code findings do not cover."""
+    finding for every saved NameError the code findings do not cover.
+
+    ``certain_reads`` are the (cell, name) reads that run, and fail, whenever their
+    cell runs: only those prove hidden state when the cell ran without error.
+    """
     by_read = {}
     for found in code_findings:
         if found.name is not None and found.cause is not None:
@@ -160,7 +167,8 @@ def findings(facts: Facts, history: History, code_findings: list[Finding]) -> li
     for found in code_findings:
         if id(found) in replaced or found.severity is not Severity.ERROR:
             continue
-        if found.cause in (Cause.NEVER_DEFINED, Cause.DEFINED_LATER, Cause.TYPO):
+        if (found.cause in (Cause.NEVER_DEFINED, Cause.DEFINED_LATER, Cause.TYPO)
+                and (found.cell, found.name) in certain_reads):
             hidden = _hidden_state(facts, history, found)
             if hidden is not None:
                 replaced[id(found)] = hidden
@@ -262,6 +270,8 @@ def _hidden_state(facts: Facts, history: History, code: Finding) -> Finding | No
     if cell is None or name is None or cell.execution_count is None or cell.errors \
             or cell.output_count == 0:
         return None
+    if _third_party_star_import(facts):
+        return None  # an older version of that package may have bound the name
     defining = _definitions(facts, name, cell.index)
     if any(history.order(d, cell.index) is not Order.AFTER
            and history.order(d, cell.index) is not Order.NEVER_RAN for d in defining):
@@ -277,6 +287,15 @@ def _hidden_state(facts: Facts, history: History, code: Finding) -> Finding | No
     fix = f"Restore the definition of `{name}` in a cell above this one."
     return replace(code, code=HIDDEN_STATE.code, cause=Cause.HIDDEN_STATE, message=message,
                    fix=fix, suggestion=None, evidence=Evidence.SAVED_SESSION)
+
+
+_STAR_IMPORT = re.compile(r"^\s*from\s+([\w.]+)\s+import\s+\*", re.M)
+
+
+def _third_party_star_import(facts: Facts) -> bool:
+    return any(match.group(1).split(".")[0] not in sys.stdlib_module_names
+               for cell in facts.notebook.code_cells
+               for match in _STAR_IMPORT.finditer(cell.source))
 
 
 def _failed_before_binding(facts: Facts, cell: int, name: str) -> bool:
