@@ -135,6 +135,28 @@ def test_no_hidden_state_after_a_star_import_of_a_package(tmp_path: Path) -> Non
     assert [f.code for f in check_notebook(without, workspace).findings] == ["NS011", "NS011"]
 
 
+def test_deleted_in_the_saved_session_before_this_cell_ran() -> None:
+    nb = Notebook("t.ipynb", (cell(1, "d2 = {}\n", 1), cell(2, "del d2\n", 2),
+                              cell(3, "d2 = {}\n", None),
+                              cell(4, "d2.clear()", 3, name_error("d2"))))
+    [found] = check_notebook(nb).findings
+    assert (found.code, found.cause.value, found.cell, found.evidence) == (
+        "NS007", "deleted", 4, Evidence.SAVED_SESSION)
+    assert "cell 2 deleted `d2` (`del d2`, run [2])" in found.message
+    assert "cell 3, which assigns it again, never ran" in found.message
+
+
+def test_a_stale_output_of_an_edited_cell() -> None:
+    nb = Notebook("t.ipynb", (cell(1, "print(li2)", 1, name_error("li"), outputs=1),
+                              cell(2, "li2 = 1", 2)))
+    found = [f for f in check_notebook(nb).findings if f.name == "li"]
+    assert [(f.code, f.cause.value, f.severity) for f in found] == [
+        ("NS011", "hidden-state", Severity.INFO)]
+    assert "no longer reads `li`" in found[0].message
+    typed = Notebook("t.ipynb", (cell(1, "v = eval(input())", 1, name_error("apple")),))
+    assert check_notebook(typed).findings == ()  # the name came from what was typed
+
+
 def test_a_saved_name_error_with_no_definition_anywhere_keeps_its_code_cause() -> None:
     nb = Notebook("t.ipynb", (cell(1, "print(nowhere)", 1, name_error("nowhere")),))
     assert findings_at(nb, 1) == [("NS008", "never-defined", "nowhere", "error")]

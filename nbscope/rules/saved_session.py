@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import replace
 
-from ..dataflow.ir import Site
+from ..dataflow.ir import Branch, Delete, Loop, Op, Site, Try
 from ..findings import Cause, Evidence, Finding, Related, Severity
 from ..history import History, Order
 from ..model import Cell, SavedError, Span
+from . import deleted
 from .base import Facts, Rule
 
 _DOC_FIX = "Restart the kernel and run the notebook from the top before saving it."
@@ -158,6 +159,8 @@ def findings(facts: Facts, history: History, code_findings: list[Finding],
         for name in saved_name_errors(cell):
             code = by_read.get((cell.index, name))
             found = _explain_saved_error(facts, history, cell, name, code)
+            if found is None and code is None:
+                found = _stale_output(facts, cell, name)
             if found is None:
                 continue
             if code is not None:
@@ -206,9 +209,15 @@ def _explain_saved_error(facts: Facts, history: History, cell: Cell, name: str,
         orders = {d: Order.BEFORE if d < cell.index else Order.UNKNOWN for d in defining}
     else:
         orders = {d: history.order(d, cell.index) for d in defining}
-    if any(order is Order.BEFORE and not _failed_before_binding(facts, d, name)
-           for d, order in orders.items()):
-        return None  # bound before this run: deleted or edited since; the code finding stays
+    deleting = [d for d in _deletions(facts, name)
+                if d != cell.index and history.order(d, cell.index) is Order.BEFORE]
+    bound_before = [d for d, order in orders.items()
+                    if order is Order.BEFORE and not _failed_before_binding(facts, d, name)]
+    if deleting and all(any(history.order(x, d) is Order.AFTER for x in deleting)
+                        for d in bound_before):
+        return _deleted(facts, history, cell, name, deleting, orders, code)
+    if bound_before:
+        return None  # bound before this run: edited since; the code finding stays
     failed = [d for d, order in orders.items() if order is Order.BEFORE
               and (facts.cells[d].errors or _unparsable(facts, d))]
     earlier = [d for d, order in orders.items() if order is Order.EARLIER_SESSION]
@@ -263,6 +272,59 @@ def _explain_saved_error(facts: Facts, history: History, cell: Cell, name: str,
     return None
 
 
+def _deleted(facts: Facts, history: History, cell: Cell, name: str, deleting: list[int],
+             orders: dict[int, Order], code: Finding | None) -> Finding:
+    d = max(deleting, key=lambda c: facts.execution_count(c) or 0)
+    rebinding = [b for b, order in orders.items() if order is not Order.BEFORE]
+    again = ""
+    if rebinding:
+        b = rebinding[0]
+        again = (f"; cell {b}, which assigns it again, "
+                 + ("never ran" if orders[b] is Order.NEVER_RAN
+                    else f"ran only later ({_count(facts, b)})"))
+    message = (f"this cell's saved output is `NameError: name '{name}' is not defined` "
+               f"(run {_count(facts, cell.index)}): cell {d} deleted `{name}` "
+               f"(`del {name}`, run {_count(facts, d)}) before this cell ran{again}."
+               f"{_run_all_note(code)}")
+    fix = (f"Run a cell that assigns `{name}` after cell {d}, or remove the `del`. "
+           + _DOC_FIX)
+    severity = code.severity if code is not None else Severity.WARNING
+    related = (Related("deletion", d, None, None, facts.execution_count(d), f"del {name}"),)
+    return _finding(facts, deleted.RULE, cell, name, message, fix, related, severity)
+
+
+def _deletions(facts: Facts, name: str) -> list[int]:
+    """Cells that delete ``name`` from the notebook's namespace (``del name``)."""
+    return sorted(ir.cell for ir in facts.irs.values() if _deletes(ir.body, name))
+
+
+def _deletes(ops: Iterable[Op], name: str) -> bool:
+    for op in ops:
+        if isinstance(op, Delete) and op.name == name and op.depth == 0 \
+                and op.event.detail != "except":
+            return True
+        if isinstance(op, Branch) and any(_deletes(path, name) for path in op.paths):
+            return True
+        if isinstance(op, (Loop,)) and _deletes((*op.body, *op.orelse), name):
+            return True
+        if isinstance(op, Try) and _deletes((*op.body, *op.orelse, *op.final), name):
+            return True
+    return False
+
+
+def _stale_output(facts: Facts, cell: Cell, name: str) -> Finding | None:
+    """A saved NameError for a name the cell's source no longer reads: it was edited."""
+    if _read_span(cell.source, name) is not None or _EVALUATES_TEXT.search(cell.source):
+        return None  # read here, or code built from text (``eval(input())``) named it
+    if any(use.name == name for ir in facts.irs.values() for use in ir.function_reads):
+        return None  # a function this cell calls may read it
+    message = (f"This cell's saved output is `NameError: name '{name}' is not defined` "
+               f"(run {_count(facts, cell.index)}), but the cell no longer reads `{name}`: "
+               f"it was edited after it ran, and the output is stale.")
+    return _finding(facts, HIDDEN_STATE, cell, name, message, "Run the cell again to "
+                    "refresh its output. " + _DOC_FIX, (), Severity.INFO)
+
+
 def _hidden_state(facts: Facts, history: History, code: Finding) -> Finding | None:
     """A code finding in a cell that ran without error: the name was bound somehow."""
     cell = facts.cells.get(code.cell)
@@ -289,6 +351,7 @@ def _hidden_state(facts: Facts, history: History, code: Finding) -> Finding | No
                    fix=fix, suggestion=None, evidence=Evidence.SAVED_SESSION)
 
 
+_EVALUATES_TEXT = re.compile(r"\b(?:eval|exec|run_line_magic|run_cell)\s*\(|^\s*[%!]", re.M)
 _STAR_IMPORT = re.compile(r"^\s*from\s+([\w.]+)\s+import\s+\*", re.M)
 
 
