@@ -223,7 +223,7 @@ def _explain_saved_error(facts: Facts, history: History, cell: Cell, name: str,
     earlier = [d for d, order in orders.items() if order is Order.EARLIER_SESSION]
     later = [d for d, order in orders.items()
              if order in (Order.AFTER, Order.LATER_SESSION, Order.NEVER_RAN)]
-    this = f"this cell's saved output is `NameError: name '{name}' is not defined` " \
+    this = f"This cell's saved output is `NameError: name '{name}' is not defined` " \
            f"(run {_count(facts, cell.index)})"
     severity = code.severity if code is not None else Severity.WARNING
     run_all = _run_all_note(code)
@@ -240,8 +240,12 @@ def _explain_saved_error(facts: Facts, history: History, cell: Cell, name: str,
             ename, evidence, line = "SyntaxError", "the cell is not valid Python", None
         ran = (f"ran before it ({_count(facts, d)})" if facts.execution_count(d) is not None
                else "is above it")
+        still = (f" Restart & Run All fails here too ({code.cause.value})."
+                 if code is not None and code.cause is not None and code.severity is Severity.ERROR
+                 else f" Restart & Run All stops at cell {d} with the same error until it is "
+                      f"fixed.")
         message = (f"{this}: cell {d}, which assigns `{name}`, {ran} but {what}, so "
-                   f"`{name}` was never bound.{run_all}")
+                   f"`{name}` was never bound.{still}")
         fix = f"Fix the {ename} in cell {d}, run cell {d} again, then this cell."
         related = (facts.related("definition", _site(facts, d, name)),
                    Related("error", d, line, None, facts.execution_count(d), evidence))
@@ -282,7 +286,7 @@ def _deleted(facts: Facts, history: History, cell: Cell, name: str, deleting: li
         again = (f"; cell {b}, which assigns it again, "
                  + ("never ran" if orders[b] is Order.NEVER_RAN
                     else f"ran only later ({_count(facts, b)})"))
-    message = (f"this cell's saved output is `NameError: name '{name}' is not defined` "
+    message = (f"This cell's saved output is `NameError: name '{name}' is not defined` "
                f"(run {_count(facts, cell.index)}): cell {d} deleted `{name}` "
                f"(`del {name}`, run {_count(facts, d)}) before this cell ran{again}."
                f"{_run_all_note(code)}")
@@ -380,8 +384,8 @@ def _site(facts: Facts, cell: int, name: str) -> Site:
 
 def _run_all_note(code: Finding | None) -> str:
     if code is None:
-        return (" Restart & Run All does not fail here: the saved output is stale, from "
-                "running cells out of order.")
+        return (" Restart & Run All does not fail here: the saved output is stale, left by "
+                "the order the cells were run in.")
     if code.severity is Severity.ERROR:
         return f" Restart & Run All fails here too ({code.cause.value if code.cause else ''})."
     return ""
