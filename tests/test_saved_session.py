@@ -101,6 +101,19 @@ def test_a_syntax_error_cell_binds_nothing() -> None:
     assert ("NS012", "failed-definition", "bolean", "warning") in findings_at(nb, 2)
 
 
+def test_a_syntax_error_cell_that_only_reads_the_name_is_no_definition() -> None:
+    nb = Notebook("t.ipynb", (cell(1, "if a==10\n    print(a)", 2, SavedError("SyntaxError", "x")),
+                              cell(2, "print(a)", 3, name_error("a")), cell(3, "a = 100", 17)))
+    assert ("NS009", "out-of-order", "a", "warning") in findings_at(nb, 2)
+
+
+def test_a_failed_definition_explains_the_error_even_across_a_restart() -> None:
+    nb = Notebook("t.ipynb", (cell(1, "x = 1", 1), cell(2, "lb = f'oops", 2,
+                                                         SavedError("SyntaxError", "x")),
+                              cell(3, "y = 2", 1), cell(4, "print(lb)", 2, name_error("lb"))))
+    assert findings_at(nb, 4) == [("NS012", "failed-definition", "lb", "warning")]
+
+
 def test_counts_cleared_but_outputs_kept_use_document_order() -> None:
     failure = SavedError("HTTPError", "404", ())
     nb = Notebook("t.ipynb", (cell(1, "data = fetch()\n", None, failure),

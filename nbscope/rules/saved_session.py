@@ -184,9 +184,19 @@ def _definitions(facts: Facts, name: str, cell: int) -> list[int]:
     cells |= {site.site.cell for site in facts.global_writes(name)}
     # A cell that is not valid Python binds nothing, whatever it was meant to bind.
     cells |= {ir.cell for ir in facts.irs.values() if _unparsable(facts, ir.cell)
-              and name in ir.unknown_names}
+              and name in ir.unknown_names and _assigns_in_text(facts.cells[ir.cell].source, name)}
     cells.discard(cell)
     return sorted(cells)
+
+
+def _assigns_in_text(source: str, name: str) -> bool:
+    """Whether unparsable ``source`` looks like it assigns ``name`` (``name = ...``,
+    ``def name``, ``import ... name``, ``for name in``, ``as name``)."""
+    word = re.escape(name)
+    pattern = (rf"(?<![\w.])(?:{word}\s*(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)"
+               rf"|{word}\s*,[^=\n]*=(?!=)|(?:def|class|for|as|import)\s+{word}\b"
+               rf"|import\s+[^\n]*,\s*{word}\b)")
+    return re.search(pattern, source) is not None
 
 
 def _unparsable(facts: Facts, cell: int) -> bool:
@@ -201,6 +211,8 @@ def _count(facts: Facts, cell: int) -> str:
 
 def _explain_saved_error(facts: Facts, history: History, cell: Cell, name: str,
                          code: Finding | None) -> Finding | None:
+    if _EVALUATES_TEXT.search(cell.source) and _read_span(cell.source, name) is None:
+        return None  # the name came from text the cell evaluated (``eval(input())``)
     defining = _definitions(facts, name, cell.index)
     if not defining:
         return None
@@ -218,8 +230,12 @@ def _explain_saved_error(facts: Facts, history: History, cell: Cell, name: str,
         return _deleted(facts, history, cell, name, deleting, orders, code)
     if bound_before:
         return None  # bound before this run: edited since; the code finding stays
-    failed = [d for d, order in orders.items() if order is Order.BEFORE
-              and (facts.cells[d].errors or _unparsable(facts, d))]
+    # A definition that failed explains the NameError whichever session it ran in.
+    failed = [d for d, order in orders.items()
+              if (order in (Order.BEFORE, Order.EARLIER_SESSION)
+                  or (order is Order.UNKNOWN and d < cell.index))
+              and (facts.cells[d].errors or _unparsable(facts, d))
+              and _failed_before_binding(facts, d, name)]
     earlier = [d for d, order in orders.items() if order is Order.EARLIER_SESSION]
     later = [d for d, order in orders.items()
              if order in (Order.AFTER, Order.LATER_SESSION, Order.NEVER_RAN)]
