@@ -125,8 +125,8 @@ def _sessions_from_counts(notebook: Notebook) -> tuple[list[Run], str]:
     if not repeated:
         return runs, ""
     shown = ", ".join(f"[{count}]" for count in repeated[:3])
-    return runs, (f"two cells share the count{'s' if len(repeated) > 1 else ''} {shown}, "
-                  f"which only a restart explains")
+    return runs, (f"more than one cell has the count{'s' if len(repeated) > 1 else ''} "
+                  f"{shown}, which only a restart explains")
 
 
 def _gaps(runs: list[Run]) -> list[tuple[int, int, int]]:

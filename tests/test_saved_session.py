@@ -64,8 +64,19 @@ def test_restart_proven_by_a_repeated_count() -> None:
                               cell(3, "model.fit()", 1, name_error("model"))))
     [found] = check_notebook(nb).findings
     assert (found.code, found.cause.value, found.cell) == ("NS010", "restart", 3)
-    assert "two cells share the count [1]" in found.message
+    assert "more than one cell has the count [1]" in found.message
     assert {r.role for r in found.related} == {"definition", "restart"}
+
+
+def test_out_of_order_below_says_run_all_fails_too() -> None:
+    failure = SavedError("ImportError", "cannot import name 'X'", ("Cell In[3], line 1",))
+    nb = Notebook("t.ipynb", (cell(1, "if X==1\n", 1, SavedError("SyntaxError", "x")),
+                              cell(2, "print(X)", 2, name_error("X")),
+                              cell(3, "from pkg import X", 3, failure)))
+    found = [f for f in check_notebook(nb).findings if f.cell == 2]
+    assert [(f.code, f.name) for f in found] == [("NS009", "X")]
+    assert "raised ImportError before assigning `X`" in found[0].message
+    assert "Restart & Run All fails here too: no cell above" in found[0].message
 
 
 def test_restart_proven_by_run_times() -> None:

@@ -158,9 +158,9 @@ def findings(facts: Facts, history: History, code_findings: list[Finding],
     for cell in facts.notebook.code_cells:
         for name in saved_name_errors(cell):
             code = by_read.get((cell.index, name))
-            found = _explain_saved_error(facts, history, cell, name, code)
-            if found is None and code is None:
-                found = _stale_output(facts, cell, name)
+            found = _stale_output(facts, cell, name) if code is None else None
+            if found is None:
+                found = _explain_saved_error(facts, history, cell, name, code)
             if found is None:
                 continue
             if code is not None:
@@ -242,7 +242,7 @@ def _explain_saved_error(facts: Facts, history: History, cell: Cell, name: str,
     this = f"This cell's saved output is `NameError: name '{name}' is not defined` " \
            f"(run {_count(facts, cell.index)})"
     severity = code.severity if code is not None else Severity.WARNING
-    run_all = _run_all_note(code)
+    run_all = _run_all_note(code, all(d > cell.index for d in defining))
     if failed:
         d = failed[-1]
         errors = facts.cells[d].errors
@@ -281,6 +281,9 @@ def _explain_saved_error(facts: Facts, history: History, cell: Cell, name: str,
         when = ("was never run in the saved session (it has no execution count)"
                 if orders[d] is Order.NEVER_RAN
                 else f"ran at {_count(facts, d)}, after this cell's run")
+        if facts.cells[d].errors and _failed_before_binding(facts, d, name):
+            when += (f", and then raised {facts.cells[d].errors[0].ename} before assigning "
+                     f"`{name}`")
         place = "above" if d < cell.index else "below"
         message = (f"{this}: `{name}` is assigned in cell {d} ({place} this one), which "
                    f"{when}.{run_all}")
@@ -398,7 +401,9 @@ def _site(facts: Facts, cell: int, name: str) -> Site:
     return sites[0].site if sites else Site(cell, None)
 
 
-def _run_all_note(code: Finding | None) -> str:
+def _run_all_note(code: Finding | None, defined_below: bool = False) -> str:
+    if code is None and defined_below:
+        return (" Restart & Run All fails here too: no cell above this one assigns it.")
     if code is None:
         return (" Restart & Run All does not fail here: the saved output is stale, left by "
                 "the order the cells were run in.")
