@@ -70,6 +70,10 @@ class History:
         if run_a.session != run_b.session:
             if not self.timed and not self.restart_evidence:
                 return Order.UNKNOWN
+            if not self.timed and run_a.count > run_b.count:
+                # Sessions guessed from counts alone: a higher count is more simply a
+                # later run of the same session than a run before a restart.
+                return Order.AFTER
             return Order.EARLIER_SESSION if run_a.session < run_b.session \
                 else Order.LATER_SESSION
         return Order.BEFORE if run_a.count < run_b.count else Order.AFTER

@@ -140,6 +140,26 @@ def test_hidden_state_a_cell_ran_fine_on_a_name_nothing_visible_bound() -> None:
     assert "the counts 2-3 missing before this run fit such a cell" in found.message
 
 
+def test_no_hidden_state_when_a_cell_below_binds_the_name() -> None:
+    # Cell 2 may have run before cell 1 too: only each cell's last run is saved.
+    nb = Notebook("t.ipynb", (cell(1, "print(total)", 4, outputs=1), cell(2, "total = 1", 9)))
+    assert findings_at(nb, 1) == [("NS001", "defined-later", "total", "error")]
+
+
+def test_python2_builtins_are_no_hidden_state() -> None:
+    nb = Notebook("t.ipynb", (cell(1, "for i in xrange(3):\n    pass\n", 1, outputs=1),))
+    assert [f.code for f in check_notebook(nb).findings] == ["NS003"]  # typo of range
+
+
+def test_the_saved_traceback_line_places_the_finding() -> None:
+    error = SavedError(NAME_ERROR, "name 'a' is not defined",
+                       ("Cell In[2], line 3", "NameError: name 'a' is not defined"))
+    nb = Notebook("t.ipynb", (cell(1, "def f(a):\n    return a\nprint(a)", 2, error),
+                              cell(2, "a = 1", 3)))
+    [found] = check_notebook(nb).findings
+    assert (found.code, found.span.line, found.span.column) == ("NS009", 3, 7)
+
+
 def test_no_hidden_state_without_evidence_of_a_successful_run() -> None:
     never_ran = Notebook("t.ipynb", (cell(1, "print(total)", None),))
     no_output = Notebook("t.ipynb", (cell(1, "print(total)", 3,

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Collection, Iterable
 from dataclasses import replace
 
-from ..dataflow.ir import Branch, Delete, Loop, Op, Site, Try
+from ..dataflow.ir import Branch, ClassBody, Delete, Loop, Op, Scope, Site, Try, Use
 from ..findings import Cause, Evidence, Finding, Related, Severity
 from ..history import History, Order
 from ..model import Cell, SavedError, Span
@@ -357,9 +357,10 @@ def _hidden_state(facts: Facts, history: History, code: Finding) -> Finding | No
         return None
     if _third_party_star_import(facts):
         return None  # an older version of that package may have bound the name
-    defining = _definitions(facts, name, cell.index)
-    if any(history.order(d, cell.index) is not Order.AFTER
-           and history.order(d, cell.index) is not Order.NEVER_RAN for d in defining):
+    if name in _PYTHON2_BUILTINS:
+        return None  # a Python 2 kernel provides it
+    if _definitions(facts, name, cell.index):
+        # A cell that binds it may have run before too: only its last run is saved.
         return None
     gap = history.gap_before(cell.index)
     fits = (f"; the counts {gap[0]}-{gap[1]} missing before this run fit such a cell"
@@ -375,6 +376,9 @@ def _hidden_state(facts: Facts, history: History, code: Finding) -> Finding | No
 
 
 _EVALUATES_TEXT = re.compile(r"\b(?:eval|exec|run_line_magic|run_cell)\s*\(|^\s*[%!]", re.M)
+_PYTHON2_BUILTINS = frozenset({
+    "xrange", "raw_input", "reload", "unicode", "basestring", "long", "unichr", "execfile",
+    "file", "cmp", "reduce", "apply", "buffer", "intern", "coerce"})
 _STAR_IMPORT = re.compile(r"^\s*from\s+([\w.]+)\s+import\s+\*", re.M)
 
 
@@ -414,9 +418,45 @@ def _run_all_note(code: Finding | None, defined_below: bool = False) -> str:
 
 def _finding(facts: Facts, rule: Rule, cell: Cell, name: str, message: str, fix: str,
              related: tuple[Related, ...], severity: Severity) -> Finding:
-    span = _read_span(cell.source, name)
+    span = _failing_read(facts, cell, name)
     return facts.finding(rule, name, Site(cell.index, span), message, fix, related=related,
                          severity=severity, evidence=Evidence.SAVED_SESSION)
+
+
+def _failing_read(facts: Facts, cell: Cell, name: str) -> Span | None:
+    """Where the saved NameError was raised: the line its traceback names, else the
+    first read nbscope judged in the cell, else the first mention."""
+    lines = cell.source.split("\n")
+    for error in cell.errors:
+        if error.ename == "NameError" and f"'{name}'" in error.evalue:
+            line = error_line(error)
+            if line is not None and 1 <= line <= len(lines):
+                found = _read_span(lines[line - 1], name)
+                if found is not None:
+                    return Span(line, found.column, line, found.end_column)
+    ir = facts.irs.get(cell.index)
+    read = _first_use(ir.body, name) if ir is not None else None
+    return read if read is not None else _read_span(cell.source, name)
+
+
+def _first_use(ops: Iterable[Op], name: str) -> Span | None:
+    for op in ops:
+        if isinstance(op, Use) and op.name == name and op.site.span is not None:
+            return op.site.span
+        inner: tuple[Op, ...] = ()
+        if isinstance(op, Branch):
+            inner = tuple(i for path in op.paths for i in path)
+        elif isinstance(op, Loop):
+            inner = (*op.head, *op.body, *op.orelse)
+        elif isinstance(op, Try):
+            inner = (*op.body, *(i for h in op.handlers for i in h.body), *op.orelse,
+                     *op.final)
+        elif isinstance(op, (Scope, ClassBody)):
+            inner = op.body
+        found = _first_use(inner, name) if inner else None
+        if found is not None:
+            return found
+    return None
 
 
 def _read_span(source: str, name: str) -> Span | None:
