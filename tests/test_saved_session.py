@@ -98,6 +98,20 @@ def test_failed_definition_the_defining_cell_raised_before_binding() -> None:
         ("definition", 1, 2), ("error", 1, 2)]
 
 
+def test_an_error_inside_the_assigned_expression_is_a_failed_definition() -> None:
+    failure = SavedError("NameError", "name 'num_pipeline' is not defined",
+                         ("Cell In[1], line 3", "NameError: name 'num_pipeline' is not defined"))
+    nb = Notebook("t.ipynb", (cell(1, "full = make([\n  ('num',\n   num_pipeline)])\n", 1,
+                                   failure),
+                              cell(2, "full.fit()", 2, name_error("full"))))
+    assert ("NS012", "failed-definition", "full", "warning") in findings_at(nb, 2)
+
+
+def test_a_commented_out_cell_shows_a_stale_output() -> None:
+    nb = Notebook("t.ipynb", (cell(1, "# print(results)", 3, name_error("results")),))
+    assert findings_at(nb, 1) == [("NS011", "hidden-state", "results", "info")]
+
+
 def test_an_error_after_the_binding_line_is_no_failed_definition() -> None:
     failure = SavedError("ValueError", "bad", ("Cell In[1], line 2", "ValueError: bad"))
     nb = Notebook("t.ipynb", (cell(1, "data = 1\nint('x')\n", 1, failure),

@@ -388,6 +388,20 @@ def _third_party_star_import(facts: Facts) -> bool:
                for match in _STAR_IMPORT.finditer(cell.source))
 
 
+def _code_part(line: str) -> str:
+    """``line`` without a trailing ``#`` comment (a ``#`` outside quotes)."""
+    quote = None
+    for index, char in enumerate(line):
+        if quote:
+            if char == quote:
+                quote = None
+        elif char in "'\"":
+            quote = char
+        elif char == "#":
+            return line[:index]
+    return line
+
+
 def _failed_before_binding(facts: Facts, cell: int, name: str) -> bool:
     if _unparsable(facts, cell):
         return True
@@ -396,7 +410,14 @@ def _failed_before_binding(facts: Facts, cell: int, name: str) -> bool:
         return False
     line = error_line(errors[0])
     binding = _site(facts, cell, name).span
-    return line is None or binding is None or line <= binding.line
+    if line is None or binding is None or line <= binding.line:
+        return True
+    # Raised on a later line of the same statement (``x = f(\n  ...)``): still before
+    # the assignment, which happens once the whole right-hand side is computed.
+    lines = facts.cells[cell].source.split("\n")[binding.line - 1:line - 1]
+    depth = sum(_code_part(text).count(o) - _code_part(text).count(c)
+                for text in lines for o, c in ("()", "[]", "{}"))
+    return depth > 0
 
 
 def _site(facts: Facts, cell: int, name: str) -> Site:
@@ -463,7 +484,7 @@ def _read_span(source: str, name: str) -> Span | None:
     """The first place ``name`` appears as a word in the cell (the read that failed)."""
     pattern = re.compile(r"(?<![\w.])" + re.escape(name) + r"(?!\w)")
     for number, line in enumerate(source.split("\n"), start=1):
-        match = pattern.search(line)
+        match = pattern.search(_code_part(line))
         if match:
             return Span(number, match.start() + 1, number, match.end() + 1)
     return None
