@@ -112,6 +112,17 @@ def test_a_commented_out_cell_shows_a_stale_output() -> None:
     assert findings_at(nb, 1) == [("NS011", "hidden-state", "results", "info")]
 
 
+def test_names_of_an_import_that_failed_are_explained_by_the_missing_module() -> None:
+    failure = SavedError("ModuleNotFoundError", "No module named 'my_helpers'",
+                         ("Cell In[1], line 1",))
+    nb = Notebook("t.ipynb", (cell(1, "from my_helpers import clean", 1, failure),
+                              cell(2, "clean('x')", 2, name_error("clean"))), is_colab=True)
+    found = [f for f in check_notebook(nb).findings if f.cell == 2]
+    assert [(f.code, f.cause.value, f.name) for f in found] == [
+        ("NS005", "missing-module", "clean")]
+    assert "upload `my_helpers.py` again after every runtime restart" in found[0].fix
+
+
 def test_an_error_after_the_binding_line_is_no_failed_definition() -> None:
     failure = SavedError("ValueError", "bad", ("Cell In[1], line 2", "ValueError: bad"))
     nb = Notebook("t.ipynb", (cell(1, "data = 1\nint('x')\n", 1, failure),

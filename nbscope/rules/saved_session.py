@@ -20,7 +20,7 @@ from ..dataflow.ir import Branch, ClassBody, Delete, Loop, Op, Scope, Site, Try,
 from ..findings import Cause, Evidence, Finding, Related, Severity
 from ..history import History, Order
 from ..model import Cell, SavedError, Span
-from . import deleted
+from . import deleted, missing_module
 from .base import Facts, Rule
 
 _DOC_FIX = "Restart the kernel and run the notebook from the top before saving it."
@@ -265,6 +265,20 @@ def _explain_saved_error(facts: Facts, history: History, cell: Cell, name: str,
         fix = f"Fix the {ename} in cell {d}, run cell {d} again, then this cell."
         related = (facts.related("definition", _site(facts, d, name)),
                    Related("error", d, line, None, facts.execution_count(d), evidence))
+        module = _MISSING_MODULE.search(evidence) if errors else None
+        if module is not None:
+            top = module.group(1).split(".")[0]
+            message = (f"{this}: `{name}` comes from the import in cell {d}, which failed with "
+                       f"`{evidence}`, so `{name}` was never bound.{still}")
+            fix = (f"Make `{top}` importable, then run cell {d} again: "
+                   + (f"on Colab, upload `{top}.py` again after every runtime restart, or "
+                      f"write it from a cell with `%%writefile {top}.py`, or `%pip install` "
+                      f"it if it is a package." if facts.notebook.is_colab else
+                      f"put `{top}.py` beside the notebook, or install it with "
+                      f"`%pip install` if it is a package."))
+            related = (facts.related("import", _site(facts, d, name)), related[1])
+            return _finding(facts, missing_module.RULE, cell, name, message, fix, related,
+                            severity)
         return _finding(facts, FAILED_DEFINITION, cell, name, message, fix, related, severity)
     if earlier:
         d = earlier[-1]
@@ -376,6 +390,7 @@ def _hidden_state(facts: Facts, history: History, code: Finding) -> Finding | No
 
 
 _EVALUATES_TEXT = re.compile(r"\b(?:eval|exec|run_line_magic|run_cell)\s*\(|^\s*[%!]", re.M)
+_MISSING_MODULE = re.compile(r"No module named '([\w.]+)'")
 _PYTHON2_BUILTINS = frozenset({
     "xrange", "raw_input", "reload", "unicode", "basestring", "long", "unichr", "execfile",
     "file", "cmp", "reduce", "apply", "buffer", "intern", "coerce"})
