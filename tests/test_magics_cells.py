@@ -184,6 +184,8 @@ def test_run_of_a_missing_script_is_an_info_note_only(tmp_path: Path) -> None:
 # --- positions in the raw cell ----------------------------------------------------------------
 
 POSITION_CELLS = [
+    pytest.param("%%capture o\n\n%%capture o\n\ndef f():\n    return undefined_nc",
+                 [(6, 12, "undefined_nc")], id="cell-magic-inside-a-cell-magic-body"),
     pytest.param("x = 1\n%\x0cundefined_ff", [(2, 3, "undefined_ff")],
                  id="ipython-ends-a-line-at-a-form-feed"),
     pytest.param("import os\nfiles = !ls\nfor f in files:\n    !echo {f}\n"

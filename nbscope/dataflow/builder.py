@@ -975,7 +975,8 @@ class _CellBuilder:
         elif method == "run_cell_magic" and len(args) == 3:
             effect = cell_magic_effect(args[0], args[1], args[2])
             if effect.python is not None:
-                parsed = parse_python(effect.python, first_line=raw_line)
+                # The body starts on the line after the ``%%magic`` line.
+                parsed = parse_python(effect.python, first_line=raw_line + 1)
                 if isinstance(parsed, Fragment):
                     self._run_fragment(parsed)
             self._apply_effect(effect, site, raw_line)
