@@ -72,3 +72,22 @@ def test_partial_timestamps_fall_back_to_counts() -> None:
 def test_an_empty_notebook_has_no_history() -> None:
     history = reconstruct(Notebook(path="t.ipynb", cells=()))
     assert history.runs == () and history.never_ran == () and not history.timed
+
+
+def test_a_count_seen_once_between_runs_of_a_later_session_joins_that_session() -> None:
+    # Cells 1-3 ran as [1] [4] [5]; after a restart cells 4-6 ran as [1] [3] [5]:
+    # cell 5's [3] is seen once, but it sits between two runs of the later session.
+    history = reconstruct(notebook((1, None), (4, None), (5, None),
+                                   (1, None), (3, None), (5, None)))
+    assert history.run_of(5).session == 1
+    assert history.order(5, 2) is Order.LATER_SESSION
+    assert history.order(1, 5) is Order.EARLIER_SESSION
+
+
+def test_a_count_seen_once_with_the_later_session_only_above_keeps_the_first() -> None:
+    # Session 1 re-ran cells 2-3 only ([1] [2]); cells 4-5 ([8] [9]) follow them in
+    # the notebook but are the first session's last runs.
+    history = reconstruct(notebook((1, None), (1, None), (2, None), (8, None), (9, None),
+                                   (2, None)))
+    assert history.run_of(4).session == 0
+    assert history.order(4, 3) is Order.AFTER

@@ -241,3 +241,30 @@ def test_a_placeholder_evalue_is_read_from_the_traceback() -> None:
                                 "traceback": ["\x1b[0;31mNameError\x1b[0m: name 'ax' is not "
                                               "defined"]}]}]}), "t.ipynb")
     assert loaded.cells[0].errors[0].evalue == "name 'ax' is not defined"
+
+
+def test_out_of_order_cites_the_later_session_and_a_definition_that_works() -> None:
+    # Cells 1-2 ran as [1] [5]; after a restart cells 3-5 ran as [1] [3] [5]. Cell 3
+    # fails before binding `name`; cell 4 binds it, but only in the later session.
+    nb = Notebook("t.ipynb", (cell(1, "a = 1\n", 1),
+                              cell(2, "print(name)", 5, name_error("name")),
+                              cell(3, "b = 1\nname = 'x'\nif name\n", 1,
+                                   SavedError("SyntaxError", "invalid syntax")),
+                              cell(4, "name = 'y'\n", 3),
+                              cell(5, "c = 1\n", 5)))
+    found = [f for f in check_notebook(nb).findings if f.cell == 2]
+    assert [(f.code, f.name) for f in found] == [("NS009", "name")]
+    assert "assigned in cell 4 (below this one), which ran at [3] in a later kernel " \
+           "session, after this cell's run (more than one cell has the counts" in found[0].message
+    assert [(r.role, r.cell) for r in found[0].related] == [("definition", 4)]
+
+
+def test_out_of_order_above_that_failed_says_where_run_all_stops() -> None:
+    failure = SavedError("ValueError", "bad", ("Cell In[5], line 1", "ValueError: bad"))
+    nb = Notebook("t.ipynb", (cell(1, "arr = scale(2)\n", 5, failure),
+                              cell(2, "print(arr)", 3, name_error("arr")),
+                              cell(3, "def scale(x):\n    return x\n", 1)))
+    found = [f for f in check_notebook(nb).findings if f.cell == 2]
+    assert [(f.code, f.severity.value) for f in found] == [("NS009", "warning")]
+    assert "ran at [5], after this cell's run, and then raised ValueError" in found[0].message
+    assert "Restart & Run All stops at cell 1 with the same ValueError" in found[0].message

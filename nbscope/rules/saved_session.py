@@ -291,13 +291,21 @@ def _explain_saved_error(facts: Facts, history: History, cell: Cell, name: str,
                            history.restart_evidence))
         return _finding(facts, RESTART, cell, name, message, fix, related, severity)
     if later:
-        d = later[0]
+        # Cite a definition that can work: running a cell that fails binds nothing.
+        d = next((x for x in later if not _failed_before_binding(facts, x, name)), later[0])
         when = ("was never run in the saved session (it has no execution count)"
                 if orders[d] is Order.NEVER_RAN
                 else f"ran at {_count(facts, d)}, after this cell's run")
-        if facts.cells[d].errors and _failed_before_binding(facts, d, name):
-            when += (f", and then raised {facts.cells[d].errors[0].ename} before assigning "
-                     f"`{name}`")
+        if orders[d] is Order.LATER_SESSION:
+            when = (f"ran at {_count(facts, d)} in a later kernel session, after this cell's "
+                    f"run ({history.restart_evidence})")
+        if _failed_before_binding(facts, d, name):
+            ename = (facts.cells[d].errors[0].ename if facts.cells[d].errors
+                     else "SyntaxError")
+            when += f", and then raised {ename} before assigning `{name}`"
+            if code is None and d < cell.index:
+                run_all = (f" Restart & Run All stops at cell {d} with the same {ename} "
+                           f"until it is fixed.")
         place = "above" if d < cell.index else "below"
         message = (f"{this}: `{name}` is assigned in cell {d} ({place} this one), which "
                    f"{when}.{run_all}")
