@@ -417,6 +417,11 @@ def has_star_import(nb: Notebook) -> bool:
     return any(c.kind == "code" and STAR_IMPORT.search(c.source) for c in nb.cells)
 
 
+# Causes that only the saved session (execution counts, outputs, run times) proves.
+SAVED_SESSION_CAUSES = frozenset({"out-of-order", "failed-definition", "restart",
+                                  "hidden-state"})
+
+
 def reason_nbscope_only(key: tuple[str, int, str], line: int, cause: str,
                         fact: NotebookFacts, nb: Notebook, scope: str) -> str:
     path, cell, name = key
@@ -432,6 +437,8 @@ def reason_nbscope_only(key: tuple[str, int, str], line: int, cause: str,
         return "conditional: ruff does not flag possibly-unbound names"
     if cause == "unbound-local":
         return "unbound-local: ruff F821 does not cover UnboundLocalError"
+    if cause in SAVED_SESSION_CAUSES and name not in fact.ruff_names:
+        return f"{cause}: from the saved counts and outputs, which ruff does not read"
     if has_star_import(nb):
         return "star import in notebook: ruff reports F405, not F821"
     if name.startswith("__") and name.endswith("__"):
