@@ -125,11 +125,12 @@ def _sessions_from_counts(notebook: Notebook) -> tuple[list[Run], str]:
         assert count is not None
         runs.append(Run(cell.index, count, seen[count], cell.executed_at))
         seen[count] += 1
+    if not repeated:
+        runs.sort(key=lambda run: run.count)
+        return runs, ""
     runs = _bracketed_into_session(runs, anchored={run.cell for run in runs
                                                    if counts[run.count] > 1})
     runs.sort(key=lambda run: (run.session, run.count))
-    if not repeated:
-        return runs, ""
     shown = ", ".join(f"[{count}]" for count in repeated[:3])
     return runs, (f"more than one cell has the count{'s' if len(repeated) > 1 else ''} "
                   f"{shown}, which only a restart explains")
@@ -139,16 +140,22 @@ def _bracketed_into_session(runs: list[Run], anchored: set[int]) -> list[Run]:
     """A count seen once could belong to any session. When the nearest repeated-count
     runs above and below it in the notebook are of the same session and their counts
     bracket it, it was most simply run in that session too (a block of cells run
-    again after a restart)."""
-    result = []
-    for position, run in enumerate(runs):  # runs are in document order here
-        if run.cell not in anchored:
-            above = next((r for r in reversed(runs[:position]) if r.cell in anchored), None)
-            below = next((r for r in runs[position + 1:] if r.cell in anchored), None)
-            if (above is not None and below is not None and above.session == below.session
-                    and above.count < run.count < below.count):
-                run = Run(run.cell, run.count, above.session, run.executed_at)
-        result.append(run)
+    again after a restart). ``runs`` are in document order."""
+    above: list[Run | None] = []
+    nearest = None
+    for run in runs:
+        above.append(nearest)
+        if run.cell in anchored:
+            nearest = run
+    result = list(runs)
+    below = None
+    for position in range(len(runs) - 1, -1, -1):
+        run, up = runs[position], above[position]
+        if run.cell in anchored:
+            below = run
+        elif (up is not None and below is not None and up.session == below.session
+              and up.count < run.count < below.count):
+            result[position] = Run(run.cell, run.count, up.session, run.executed_at)
     return result
 
 

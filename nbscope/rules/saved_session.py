@@ -246,14 +246,14 @@ def _explain_saved_error(facts: Facts, history: History, cell: Cell, name: str,
     if failed:
         d = failed[-1]
         errors = facts.cells[d].errors
+        ename = _failure_name(facts, d)
         if errors:
             error = errors[0]
-            what = f"raised {error.ename} before reaching the assignment"
-            ename, evidence = error.ename, f"{error.ename}: {error.evalue}"[:200]
-            line = error_line(error)
+            what = f"raised {ename} before reaching the assignment"
+            evidence, line = f"{ename}: {error.evalue}"[:200], error_line(error)
         else:
             what = "is not valid Python, so it could not run at all"
-            ename, evidence, line = "SyntaxError", "the cell is not valid Python", None
+            evidence, line = "the cell is not valid Python", None
         ran = (f"ran before it ({_count(facts, d)})" if facts.execution_count(d) is not None
                else "is above it")
         still = (f" Restart & Run All fails here too ({code.cause.value})."
@@ -293,15 +293,15 @@ def _explain_saved_error(facts: Facts, history: History, cell: Cell, name: str,
     if later:
         # Cite a definition that can work: running a cell that fails binds nothing.
         d = next((x for x in later if not _failed_before_binding(facts, x, name)), later[0])
-        when = ("was never run in the saved session (it has no execution count)"
-                if orders[d] is Order.NEVER_RAN
-                else f"ran at {_count(facts, d)}, after this cell's run")
-        if orders[d] is Order.LATER_SESSION:
+        if orders[d] is Order.NEVER_RAN:
+            when = "was never run in the saved session (it has no execution count)"
+        elif orders[d] is Order.LATER_SESSION:
             when = (f"ran at {_count(facts, d)} in a later kernel session, after this cell's "
                     f"run ({history.restart_evidence})")
+        else:
+            when = f"ran at {_count(facts, d)}, after this cell's run"
         if _failed_before_binding(facts, d, name):
-            ename = (facts.cells[d].errors[0].ename if facts.cells[d].errors
-                     else "SyntaxError")
+            ename = _failure_name(facts, d)
             when += f", and then raised {ename} before assigning `{name}`"
             if code is None and d < cell.index:
                 run_all = (f" Restart & Run All stops at cell {d} with the same {ename} "
@@ -423,6 +423,13 @@ def _code_part(line: str) -> str:
         elif char == "#":
             return line[:index]
     return line
+
+
+def _failure_name(facts: Facts, cell: int) -> str:
+    """The exception a failed cell raised: its saved error, else the SyntaxError of a
+    cell that is not valid Python."""
+    errors = facts.cells[cell].errors
+    return errors[0].ename if errors else "SyntaxError"
 
 
 def _failed_before_binding(facts: Facts, cell: int, name: str) -> bool:
