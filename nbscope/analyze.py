@@ -6,38 +6,37 @@ object passed in (module and script lookups); nothing is printed or written.
 
 from __future__ import annotations
 
-from .dataflow.builder import NameEnvironment, NullEnvironment, build_cell
+from .dataflow.builder import build_cell
 from .dataflow.ir import CellIR
 from .dataflow.replay import Replay, Status, Verdict, fresh_state
+from .environment import Environment, NoEnvironment
 from .findings import Finding, FirstFailure, NotebookReport
 from .history import reconstruct
 from .model import Notebook
 from .names import PROVIDED
 from .rules import not_python, saved_session
-from .rules.base import Facts, ModuleKnowledge, NoModuleKnowledge
+from .rules.base import Facts
 from .rules.explain import explain
 
 
-class _Nothing(NullEnvironment, NoModuleKnowledge):
-    """Used when the caller gives no workspace: no files, no modules known."""
+def check_notebook(notebook: Notebook, workspace: Environment | None = None) -> NotebookReport:
+    """Analyse one notebook as Restart & Run All would run it (document order).
 
-
-def check_notebook(notebook: Notebook, workspace: object | None = None) -> NotebookReport:
-    """Analyse one notebook as Restart & Run All would run it (document order)."""
-    world = workspace if workspace is not None else _Nothing()
+    ``workspace`` answers questions about files and modules (``Workspace``); without
+    one, no module or script is known.
+    """
+    world: Environment = workspace if workspace is not None else NoEnvironment()
     language = notebook.language
     if language is not None and not language.startswith(("python", "ipython")):
-        facts = Facts(notebook, (), world)  # type: ignore[arg-type]
+        facts = Facts(notebook, (), world)
         return NotebookReport(notebook.path, findings=(not_python.finding(facts, language),))
-    environment: NameEnvironment = world  # type: ignore[assignment]
-    modules: ModuleKnowledge = world  # type: ignore[assignment]
-    cells = [build_cell(cell.index, cell.source, environment) for cell in notebook.code_cells]
+    cells = [build_cell(cell.index, cell.source, world) for cell in notebook.code_cells]
     replay = Replay(PROVIDED)
     state = fresh_state()
     for cell in cells:
         state = replay.run_cell(state, cell)
     replay.check_function_locals()
-    facts = Facts(notebook, cells, modules)
+    facts = Facts(notebook, cells, world)
     code_findings = explain(facts, replay.verdicts)
     certain_reads = {(v.cell, v.use.name) for v in replay.verdicts
                      if v.certain and v.status is Status.UNBOUND and v.use.catch.value == "none"}

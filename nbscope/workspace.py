@@ -14,7 +14,7 @@ from .imports_env import ModuleEnvironment
 
 
 class Workspace:
-    """Module and script lookups for notebooks in one folder."""
+    """Module and script lookups for notebooks in one folder (an ``Environment``)."""
 
     def __init__(self, notebook_dir: str | None) -> None:
         self.notebook_dir = notebook_dir

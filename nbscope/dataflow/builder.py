@@ -14,8 +14,8 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Protocol
 
+from ..environment import NameEnvironment
 from ..magics import MagicEffect, cell_magic_effect, line_magic_effect
 from ..model import Span
 from ..transform import (
@@ -64,24 +64,6 @@ _TRY_STAR = (ast.TryStar,) if sys.version_info >= (3, 11) else ()
 _NAME_ERRORS = {"NameError", "UnboundLocalError"}
 _BROAD_ERRORS = {"Exception", "BaseException"}
 _IDENTIFIER = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
-
-
-class NameEnvironment(Protocol):
-    """What the builder may ask of the world outside the notebook (file reads only)."""
-
-    def star_import_names(self, module: str) -> frozenset[str] | None: ...
-
-    def script_source(self, path: str) -> str | None: ...
-
-
-class NullEnvironment:
-    """Knows no modules and no scripts: star imports and ``%run`` stay opaque."""
-
-    def star_import_names(self, module: str) -> frozenset[str] | None:
-        return None
-
-    def script_source(self, path: str) -> str | None:
-        return None
 
 
 @dataclass

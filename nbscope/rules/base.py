@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
 
 from ..dataflow.ir import (
     BindingKind,
@@ -18,6 +17,7 @@ from ..dataflow.ir import (
     Opaque,
     Site,
 )
+from ..environment import ModuleKnowledge
 from ..findings import Cause, Evidence, Finding, Related, Severity
 from ..model import Cell, Notebook, Span
 
@@ -32,29 +32,6 @@ class Rule:
     severity: Severity
     summary: str
     doc: str
-
-
-class ModuleKnowledge(Protocol):
-    """What rules may ask about modules (answered from the file system by the caller)."""
-
-    def import_line_for(self, name: str) -> str | None: ...
-
-    def module_missing(self, module: str, extra_paths: tuple[str, ...]) -> bool: ...
-
-    def well_known_package(self, top_level: str) -> bool: ...
-
-
-class NoModuleKnowledge:
-    """Knows no modules: no import suggestions, every module present."""
-
-    def import_line_for(self, name: str) -> str | None:
-        return None
-
-    def module_missing(self, module: str, extra_paths: tuple[str, ...]) -> bool:
-        return False
-
-    def well_known_package(self, top_level: str) -> bool:
-        return True
 
 
 class Facts:
