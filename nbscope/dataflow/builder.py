@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from ..astutil import is_main_guard
 from ..environment import NameEnvironment
 from ..magics import MagicEffect, cell_magic_effect, line_magic_effect
 from ..model import Span
@@ -1197,13 +1198,8 @@ def _catches_import_errors(handlers: list[ast.ExceptHandler]) -> bool:
 def _constant_truth(test: ast.expr) -> bool | None:
     if isinstance(test, ast.Constant):
         return bool(test.value)
-    # ``if __name__ == "__main__":`` always runs in a notebook.
-    if (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name)
-            and test.left.id == "__name__" and len(test.ops) == 1
-            and isinstance(test.ops[0], ast.Eq)
-            and isinstance(test.comparators[0], ast.Constant)
-            and test.comparators[0].value == "__main__"):
-        return True
+    if is_main_guard(test):
+        return True  # ``if __name__ == "__main__":`` always runs in a notebook
     return None
 
 
