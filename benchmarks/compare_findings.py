@@ -9,7 +9,11 @@ finding, every notebook error and every Run-All first failure.
     python3 benchmarks/compare_findings.py diff /tmp/before.json /tmp/after.json
 
 ``snapshot --rev REV`` checks REV out into a temporary git worktree and runs the
-nbscope found there, so the "before" needs no second clone. ``diff`` prints a
+nbscope found there, so the "before" needs no second clone. Run both snapshots
+with the same Python: findings depend on the IPython version (its input
+transformer) and on the packages installed (what a star import binds), so each
+snapshot records them and ``diff`` refuses to compare snapshots taken in
+different environments unless given ``--any-environment``. ``diff`` prints a
 summary by rule code and every difference (``--limit`` caps the listing) and exits
 with status 1 when anything differs, 0 when the two snapshots are identical.
 """
@@ -17,6 +21,7 @@ with status 1 when anything differs, 0 when the two snapshots are identical.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import subprocess
@@ -42,6 +47,20 @@ def run_nbscope(source_dir: str, corpus: str, jobs: int) -> dict:
         sys.exit(f"compare_findings: nbscope failed (exit {done.returncode}): "
                  f"{done.stderr.strip().splitlines()[-1:] or ['no output']}")
     return json.loads(done.stdout)
+
+
+def environment() -> dict:
+    """What besides nbscope's own code decides the findings: Python, IPython, packages."""
+    from importlib import metadata
+
+    packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions()
+                      if d.metadata["Name"] and d.metadata["Name"].lower() != "nbscope")
+    try:
+        ipython = metadata.version("ipython")
+    except metadata.PackageNotFoundError:
+        ipython = None
+    return {"python": sys.version.split()[0], "ipython": ipython,
+            "packages": hashlib.sha256("\n".join(packages).encode()).hexdigest()[:16]}
 
 
 def snapshot_at(rev: str | None, corpus: str, jobs: int) -> dict:
@@ -105,11 +124,17 @@ def describe(kind: str, key: tuple, a: dict | None, b: dict | None) -> str:
     return "\n".join(lines)
 
 
-def diff(before_file: str, after_file: str, limit: int) -> int:
+def diff(before_file: str, after_file: str, limit: int, any_environment: bool) -> int:
     with open(before_file, encoding="utf-8") as f:
         before_doc = json.load(f)
     with open(after_file, encoding="utf-8") as f:
         after_doc = json.load(f)
+    env_a, env_b = before_doc.get("environment"), after_doc.get("environment")
+    if env_a != env_b and not any_environment:
+        print(f"compare_findings: the snapshots come from different environments "
+              f"({env_a} vs {env_b}); findings depend on them. Take both with the same "
+              f"Python, or pass --any-environment.", file=sys.stderr)
+        return 2
     corpus_a = before_doc.get("corpus", "")
     corpus_b = after_doc.get("corpus", "")
     before = index(before_doc["report"], corpus_a)
@@ -150,16 +175,18 @@ def main(argv: list[str] | None = None) -> int:
     compare.add_argument("before")
     compare.add_argument("after")
     compare.add_argument("--limit", type=int, default=200, help="differences to print")
+    compare.add_argument("--any-environment", action="store_true",
+                         help="compare snapshots taken with different Pythons or packages")
     args = parser.parse_args(argv)
     if args.command == "diff":
-        return diff(args.before, args.after, args.limit)
+        return diff(args.before, args.after, args.limit, args.any_environment)
     if not os.path.isdir(args.corpus):
         print(f"compare_findings: no corpus at {args.corpus}", file=sys.stderr)
         return 2
     report = snapshot_at(args.rev, args.corpus, args.jobs)
     with open(args.out, "w", encoding="utf-8") as f:
         json.dump({"rev": args.rev or "work tree", "corpus": os.path.abspath(args.corpus),
-                   "report": report}, f)
+                   "environment": environment(), "report": report}, f)
     print(f"{args.out}: {len(report['notebooks'])} notebooks, "
           f"{report['summary']['findings']} findings")
     return 0
