@@ -33,7 +33,7 @@ from .base import Facts, before
 
 def explain(facts: Facts, verdicts: Iterable[Verdict]) -> list[Finding]:
     findings: list[Finding] = []
-    limits: dict[int, tuple[Event, list[str]]] = {}
+    limits: dict[tuple[Site, str | None], tuple[Event, list[str]]] = {}
     for verdict in verdicts:
         if not verdict.reported:
             continue
@@ -48,17 +48,18 @@ def explain(facts: Facts, verdicts: Iterable[Verdict]) -> list[Finding]:
                 found = _softened(found)
             findings.append(found)
     findings.extend(_function_reads(facts))
-    findings.extend(_imports(facts))
+    findings.extend(missing_module.findings(facts))
     findings.extend(_syntax_errors(facts))
     findings.extend(analysis_limit.finding(facts, event, names)
                     for event, names in limits.values())
     return _unique(findings)
 
 
-def _note_limit(limits: dict[int, tuple[Event, list[str]]], verdict: Verdict) -> None:
+def _note_limit(limits: dict[tuple[Site, str | None], tuple[Event, list[str]]],
+                verdict: Verdict) -> None:
     for event in in_order(verdict.events):
         if event.kind is EventKind.OPAQUE and event.site is not None:
-            entry = limits.setdefault(id(event), (event, []))
+            entry = limits.setdefault((event.site, event.detail), (event, []))
             if verdict.use.name not in entry[1]:
                 entry[1].append(verdict.use.name)
 
@@ -143,16 +144,6 @@ def _function_reads(facts: Facts) -> Iterator[Finding]:
             if facts.unknowable(name):
                 continue
             yield _unbound_name(facts, name, use.site)
-
-
-def _imports(facts: Facts) -> Iterator[Finding]:
-    for ir in facts.irs.values():
-        for record in ir.imports:
-            if record.level or record.guarded:
-                continue
-            if not facts.module_missing(record.module, ir.cell):
-                continue
-            yield missing_module.finding(facts, record, facts.upload_evidence(record.module))
 
 
 def _syntax_errors(facts: Facts) -> Iterator[Finding]:

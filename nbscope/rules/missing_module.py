@@ -1,10 +1,18 @@
-"""NS005 missing-module: an import of a module that is nowhere to be found."""
+"""NS005 missing-module: an import of a module that is nowhere to be found.
+
+The rule owns its evidence: whether a module may come from somewhere nbscope
+cannot see (a package a cell installs, a file a cell writes or fetches, a folder
+added to ``sys.path``, Colab's preinstalled packages), and whether the notebook
+shows it is an uploaded or local helper (a saved ``ModuleNotFoundError``,
+``files.upload()``, ``drive.mount()``).
+"""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 
-from ..dataflow.ir import ImportSite
+from ..dataflow.ir import CellIR, ImportSite
 from ..findings import Cause, Finding, Severity
 from .base import Facts, Rule
 from .typo import edit_distance
@@ -64,6 +72,113 @@ PYTHON2_MODULES = {
     "copy_reg": "copyreg", "anydbm": "dbm", "commands": "subprocess", "thread": "_thread",
     "md5": "hashlib", "sha": "hashlib", "repr": "reprlib", "itertools2": "itertools",
 }
+
+
+def findings(facts: Facts) -> Iterator[Finding]:
+    """One finding per import of a module that certainly cannot be found."""
+    for ir in facts.irs.values():
+        for record in ir.imports:
+            if record.level or record.guarded:
+                continue
+            if not module_missing(facts, record.module, ir.cell):
+                continue
+            yield finding(facts, record, upload_evidence(facts, record.module))
+
+
+def upload_evidence(facts: Facts, module: str) -> str | None:
+    """Why a missing module must be an uploaded or local one, or None."""
+    top = module.split(".")[0]
+    saved = saved_module_error(facts, top)
+    if saved is not None:
+        return f"cell {saved}'s saved output shows ModuleNotFoundError for it"
+    if mentions_install(facts, top):
+        return None  # a package a cell installs (or once installed) may provide it
+    sources = [cell.source for cell in facts.notebook.code_cells]
+    if any("files.upload(" in source for source in sources):
+        return "the notebook uploads files with files.upload()"
+    if any("drive.mount(" in source for source in sources):
+        return "the notebook mounts a Google Drive to read files from"
+    return None
+
+def saved_module_error(facts: Facts, top: str) -> int | None:
+    """The cell whose saved output says module ``top`` was not found, if any.
+
+    Only "No module named ...": an ImportError such as "cannot import name"
+    proves the module *was* found.
+    """
+    wanted = (f"'{top}'", f"'{top}.")
+    for cell in facts.notebook.cells:
+        for error in cell.errors:
+            if (error.ename in ("ModuleNotFoundError", "ImportError")
+                    and "No module named" in error.evalue
+                    and any(w in error.evalue for w in wanted)):
+                return cell.index
+    return None
+
+def mentions_install(facts: Facts, top: str) -> bool:
+    """Whether a cell installs packages, or names ``top`` in a ``pip install`` line,
+    even one commented out (``# !pip install evaluate``)."""
+    if any("install" in command for ir in facts.irs.values()
+           for command in ir.shell_commands):
+        return True
+    wanted = _normalized(top)
+    for cell in facts.notebook.code_cells:
+        for line in cell.source.splitlines():
+            if "install" in line and wanted in _normalized(line):
+                return True
+    return False
+
+def module_missing(facts: Facts, module: str, cell: int) -> bool:
+    """Whether importing ``module`` in ``cell`` certainly cannot find it."""
+    top = module.split(".")[0]
+    if facts.modules.well_known_package(top):
+        return False
+    if facts.notebook.is_colab and top in COLAB_PREINSTALLED:
+        return False
+    paths: list[str] = []
+    for ir in facts.irs.values():
+        if None in ir.sys_path_additions:
+            return False  # a folder nbscope cannot name joins sys.path
+        paths.extend(p for p in ir.sys_path_additions if p is not None)
+        # Shell commands in the importing cell itself run before its Python does.
+        if ir.cell <= cell and _writes_module(ir, top):
+            return False
+    return facts.modules.module_missing(module, tuple(paths))
+
+
+# Import names Colab runtimes ship with, beyond the well-known packages.
+COLAB_PREINSTALLED = frozenset({
+    "ee", "absl", "google", "googleapiclient", "oauth2client", "pydrive", "pydrive2",
+    "tensorflow_datasets", "tensorflow_hub", "tensorflow_probability", "tensorflow_metadata",
+    "tensorflow_text", "tf_keras", "keras_nlp", "keras_cv", "fastprogress", "fastcore",
+    "fastai", "tree", "optax", "chex", "orbax", "flax", "mediapy", "cvxpy", "xarray",
+    "geopandas", "folium", "gdown", "kagglehub", "humanize", "multipledispatch", "portpicker",
+    "tensorboard", "namex", "opt_einsum", "gin", "promise", "dm_tree", "etils",
+})
+_FETCHERS = ("unzip", "tar ", "git clone", "gdown", "cp ", "mv ", "7z ", "rsync", "svn ")
+
+
+def _writes_module(ir: CellIR, top: str) -> bool:
+    """Whether a cell may have written module ``top`` (``%%writefile``, ``!wget``, ``!unzip``)."""
+    for path in ir.written_files:
+        base = path.replace("\\", "/").split("/")
+        if top + ".py" in base or top in base[:-1]:
+            return True
+    wanted = _normalized(top)
+    for command in ir.shell_commands:
+        if any(fetcher in command for fetcher in _FETCHERS):
+            return True
+        if ("install" in command and (wanted in _normalized(command) or "git+" in command
+                                      or " -r " in command or "-e " in command)):
+            return True  # ``pip install`` of it (or of something that may contain it)
+        if top in command and (".py" in command or "wget" in command or "curl" in command):
+            return True
+    return False
+
+
+def _normalized(text: str) -> str:
+    """Package spelling as pip compares it: ``tensorflow-docs`` finds ``tensorflow_docs``."""
+    return text.lower().replace("-", "_").replace(".", "_")
 
 
 def standard_name(top: str) -> tuple[str, str] | None:
