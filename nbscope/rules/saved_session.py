@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Collection, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from enum import Enum
 
 from ..dataflow.ir import Branch, ClassBody, Delete, Loop, Op, Scope, Site, Try, Use
 from ..findings import Cause, Evidence, Finding, Related, Severity
@@ -209,8 +210,41 @@ def _count(facts: Facts, cell: int) -> str:
     return f"[{count}]" if count is not None else "[ ]"
 
 
+class Story(Enum):
+    """What the saved session says happened before a saved NameError."""
+
+    DELETED = "deleted"  # a ``del`` ran after every run that bound it
+    FAILED_DEFINITION = "failed-definition"  # the defining cell raised before binding it
+    FAILED_IMPORT = "failed-import"  # the defining import raised ModuleNotFoundError
+    RESTART = "restart"  # it was bound only in an earlier kernel session
+    OUT_OF_ORDER = "out-of-order"  # the defining cell ran later, or never
+
+
+@dataclass(frozen=True, slots=True)
+class SavedRead:
+    """A saved NameError for ``name`` in ``cell``, classified.
+
+    ``source`` is the cell that explains it (the deletion, the failed definition,
+    the definition run before a restart or after this cell); ``orders`` says when
+    each defining cell last ran compared with this cell.
+    """
+
+    cell: Cell
+    name: str
+    story: Story
+    source: int
+    orders: dict[int, Order]
+    defined_below: bool
+
+
 def _explain_saved_error(facts: Facts, history: History, cell: Cell, name: str,
                          code: Finding | None) -> Finding | None:
+    read = _classify(facts, history, cell, name)
+    return None if read is None else _WRITERS[read.story](facts, history, read, code)
+
+
+def _classify(facts: Facts, history: History, cell: Cell, name: str) -> SavedRead | None:
+    """Which story the saved traces tell about this NameError, or None if none fits."""
     if _EVALUATES_TEXT.search(cell.source) and _read_span(cell.source, name) is None:
         return None  # the name came from text the cell evaluated (``eval(input())``)
     defining = _definitions(facts, name, cell.index)
@@ -221,13 +255,18 @@ def _explain_saved_error(facts: Facts, history: History, cell: Cell, name: str,
         orders = {d: Order.BEFORE if d < cell.index else Order.UNKNOWN for d in defining}
     else:
         orders = {d: history.order(d, cell.index) for d in defining}
+    below = all(d > cell.index for d in defining)
+
+    def story(kind: Story, source: int) -> SavedRead:
+        return SavedRead(cell, name, kind, source, orders, below)
+
     deleting = [d for d in _deletions(facts, name)
                 if d != cell.index and history.order(d, cell.index) is Order.BEFORE]
     bound_before = [d for d, order in orders.items()
                     if order is Order.BEFORE and not _failed_before_binding(facts, d, name)]
     if deleting and all(any(history.order(x, d) is Order.AFTER for x in deleting)
                         for d in bound_before):
-        return _deleted(facts, history, cell, name, deleting, orders, code)
+        return story(Story.DELETED, max(deleting, key=lambda c: facts.execution_count(c) or 0))
     if bound_before:
         return None  # bound before this run: edited since; the code finding stays
     # A definition that failed explains the NameError whichever session it ran in.
@@ -236,106 +275,161 @@ def _explain_saved_error(facts: Facts, history: History, cell: Cell, name: str,
                   or (order is Order.UNKNOWN and d < cell.index))
               and (facts.cells[d].errors or _unparsable(facts, d))
               and _failed_before_binding(facts, d, name)]
-    earlier = [d for d, order in orders.items() if order is Order.EARLIER_SESSION]
-    later = [d for d, order in orders.items()
-             if order in (Order.AFTER, Order.LATER_SESSION, Order.NEVER_RAN)]
-    this = f"This cell's saved output is `NameError: name '{name}' is not defined` " \
-           f"(run {_count(facts, cell.index)})"
-    severity = code.severity if code is not None else Severity.WARNING
-    run_all = _run_all_note(code, all(d > cell.index for d in defining))
     if failed:
         d = failed[-1]
         errors = facts.cells[d].errors
-        ename = _failure_name(facts, d)
-        if errors:
-            error = errors[0]
-            what = f"raised {ename} before reaching the assignment"
-            evidence, line = f"{ename}: {error.evalue}"[:200], error_line(error)
-        else:
-            what = "is not valid Python, so it could not run at all"
-            evidence, line = "the cell is not valid Python", None
-        ran = (f"ran before it ({_count(facts, d)})" if facts.execution_count(d) is not None
-               else "is above it")
-        still = (f" Restart & Run All fails here too ({code.cause.value})."
-                 if code is not None and code.cause is not None and code.severity is Severity.ERROR
-                 else f" Restart & Run All stops at cell {d} with the same error until it is "
-                      f"fixed.")
-        message = (f"{this}: cell {d}, which assigns `{name}`, {ran} but {what}, so "
-                   f"`{name}` was never bound.{still}")
-        fix = f"Fix the {ename} in cell {d}, run cell {d} again, then this cell."
-        related = (facts.related("definition", _site(facts, d, name)),
-                   Related("error", d, line, None, facts.execution_count(d), evidence))
-        module = _MISSING_MODULE.search(evidence) if errors else None
-        if module is not None:
-            top = module.group(1).split(".")[0]
-            message = (f"{this}: `{name}` comes from the import in cell {d}, which failed with "
-                       f"`{evidence}`, so `{name}` was never bound.{still}")
-            fix = (f"Make `{top}` importable, then run cell {d} again: "
-                   + (f"on Colab, upload `{top}.py` again after every runtime restart, or "
-                      f"write it from a cell with `%%writefile {top}.py`, or `%pip install` "
-                      f"it if it is a package." if facts.notebook.is_colab else
-                      f"put `{top}.py` beside the notebook, or install it with "
-                      f"`%pip install` if it is a package."))
-            related = (facts.related("import", _site(facts, d, name)), related[1])
-            return _finding(facts, missing_module.RULE, cell, name, message, fix, related,
-                            severity)
-        return _finding(facts, FAILED_DEFINITION, cell, name, message, fix, related, severity)
+        missing = errors and _MISSING_MODULE.search(errors[0].evalue)
+        return story(Story.FAILED_IMPORT if missing else Story.FAILED_DEFINITION, d)
+    earlier = [d for d, order in orders.items() if order is Order.EARLIER_SESSION]
     if earlier:
-        d = earlier[-1]
-        message = (f"{this}: `{name}` is assigned in cell {d} ({_count(facts, d)}), but that "
-                   f"run was in an earlier kernel session; the kernel restarted before this "
-                   f"cell ran ({history.restart_evidence}), which cleared `{name}`.{run_all}")
-        fix = f"After a restart, run cell {d} (or Run All Above) before this cell."
-        related = (facts.related("definition", _site(facts, d, name)),
-                   Related("restart", cell.index, None, None, cell.execution_count,
-                           history.restart_evidence))
-        return _finding(facts, RESTART, cell, name, message, fix, related, severity)
+        return story(Story.RESTART, earlier[-1])
+    later = [d for d, order in orders.items()
+             if order in (Order.AFTER, Order.LATER_SESSION, Order.NEVER_RAN)]
     if later:
         # Cite a definition that can work: running a cell that fails binds nothing.
         d = next((x for x in later if not _failed_before_binding(facts, x, name)), later[0])
-        if orders[d] is Order.NEVER_RAN:
-            when = "was never run in the saved session (it has no execution count)"
-        elif orders[d] is Order.LATER_SESSION:
-            when = (f"ran at {_count(facts, d)} in a later kernel session, after this cell's "
-                    f"run ({history.restart_evidence})")
-        else:
-            when = f"ran at {_count(facts, d)}, after this cell's run"
-        if _failed_before_binding(facts, d, name):
-            ename = _failure_name(facts, d)
-            when += f", and then raised {ename} before assigning `{name}`"
-            if code is None and d < cell.index:
-                run_all = (f" Restart & Run All stops at cell {d} with the same {ename} "
-                           f"until it is fixed.")
-        place = "above" if d < cell.index else "below"
-        message = (f"{this}: `{name}` is assigned in cell {d} ({place} this one), which "
-                   f"{when}.{run_all}")
-        fix = (f"Run cell {d} before this one" +
-               (f"; better, move it above cell {cell.index}." if d > cell.index else ".") +
-               " " + _DOC_FIX)
-        related = (facts.related("definition", _site(facts, d, name)),)
-        return _finding(facts, OUT_OF_ORDER, cell, name, message, fix, related, severity)
+        return story(Story.OUT_OF_ORDER, d)
     return None
 
 
-def _deleted(facts: Facts, history: History, cell: Cell, name: str, deleting: list[int],
-             orders: dict[int, Order], code: Finding | None) -> Finding:
-    d = max(deleting, key=lambda c: facts.execution_count(c) or 0)
-    rebinding = [b for b, order in orders.items() if order is not Order.BEFORE]
+# --- wording: one writer per story; the saved output is quoted the same way by all
+
+
+def _saved_output(facts: Facts, read: SavedRead) -> str:
+    return _saved_output_of(facts, read.cell, read.name)
+
+
+def _saved_output_of(facts: Facts, cell: Cell, name: str) -> str:
+    """How every saved-session message quotes the output it explains."""
+    return (f"This cell's saved output is `NameError: name '{name}' is not defined` "
+            f"(run {_count(facts, cell.index)})")
+
+
+def _severity(code: Finding | None) -> Severity:
+    return code.severity if code is not None else Severity.WARNING
+
+
+def _failure_evidence(facts: Facts, d: int) -> tuple[str, int | None]:
+    """The saved error of failed cell ``d`` in one line, and the line it points at."""
+    errors = facts.cells[d].errors
+    if not errors:
+        return "the cell is not valid Python", None
+    return f"{_failure_name(facts, d)}: {errors[0].evalue}"[:200], error_line(errors[0])
+
+
+def _still_fails(code: Finding | None, d: int) -> str:
+    if code is not None and code.cause is not None and code.severity is Severity.ERROR:
+        return f" Restart & Run All fails here too ({code.cause.value})."
+    return f" Restart & Run All stops at cell {d} with the same error until it is fixed."
+
+
+def _write_failed_definition(facts: Facts, history: History, read: SavedRead,
+                             code: Finding | None) -> Finding:
+    d, name = read.source, read.name
+    ename = _failure_name(facts, d)
+    evidence, line = _failure_evidence(facts, d)
+    what = (f"raised {ename} before reaching the assignment" if facts.cells[d].errors
+            else "is not valid Python, so it could not run at all")
+    ran = (f"ran before it ({_count(facts, d)})" if facts.execution_count(d) is not None
+           else "is above it")
+    message = (f"{_saved_output(facts, read)}: cell {d}, which assigns `{name}`, {ran} but "
+               f"{what}, so `{name}` was never bound.{_still_fails(code, d)}")
+    fix = f"Fix the {ename} in cell {d}, run cell {d} again, then this cell."
+    related = (facts.related("definition", _site(facts, d, name)),
+               Related("error", d, line, None, facts.execution_count(d), evidence))
+    return _finding(facts, FAILED_DEFINITION, read.cell, name, message, fix, related,
+                    _severity(code))
+
+
+def _write_failed_import(facts: Facts, history: History, read: SavedRead,
+                         code: Finding | None) -> Finding:
+    d, name = read.source, read.name
+    evidence, line = _failure_evidence(facts, d)
+    match = _MISSING_MODULE.search(evidence)
+    top = match.group(1).split(".")[0] if match else name
+    message = (f"{_saved_output(facts, read)}: `{name}` comes from the import in cell {d}, "
+               f"which failed with `{evidence}`, so `{name}` was never bound."
+               f"{_still_fails(code, d)}")
+    fix = (f"Make `{top}` importable, then run cell {d} again: "
+           + (f"on Colab, upload `{top}.py` again after every runtime restart, or "
+              f"write it from a cell with `%%writefile {top}.py`, or `%pip install` "
+              f"it if it is a package." if facts.notebook.is_colab else
+              f"put `{top}.py` beside the notebook, or install it with "
+              f"`%pip install` if it is a package."))
+    related = (facts.related("import", _site(facts, d, name)),
+               Related("error", d, line, None, facts.execution_count(d), evidence))
+    return _finding(facts, missing_module.RULE, read.cell, name, message, fix, related,
+                    _severity(code))
+
+
+def _write_restart(facts: Facts, history: History, read: SavedRead,
+                   code: Finding | None) -> Finding:
+    d, name, cell = read.source, read.name, read.cell
+    message = (f"{_saved_output(facts, read)}: `{name}` is assigned in cell {d} "
+               f"({_count(facts, d)}), but that run was in an earlier kernel session; the "
+               f"kernel restarted before this cell ran ({history.restart_evidence}), which "
+               f"cleared `{name}`.{_run_all_note(code, read.defined_below)}")
+    fix = f"After a restart, run cell {d} (or Run All Above) before this cell."
+    related = (facts.related("definition", _site(facts, d, name)),
+               Related("restart", cell.index, None, None, cell.execution_count,
+                       history.restart_evidence))
+    return _finding(facts, RESTART, cell, name, message, fix, related, _severity(code))
+
+
+def _write_out_of_order(facts: Facts, history: History, read: SavedRead,
+                        code: Finding | None) -> Finding:
+    d, name, cell = read.source, read.name, read.cell
+    order = read.orders[d]
+    if order is Order.NEVER_RAN:
+        when = "was never run in the saved session (it has no execution count)"
+    elif order is Order.LATER_SESSION:
+        when = (f"ran at {_count(facts, d)} in a later kernel session, after this cell's "
+                f"run ({history.restart_evidence})")
+    else:
+        when = f"ran at {_count(facts, d)}, after this cell's run"
+    run_all = _run_all_note(code, read.defined_below)
+    if _failed_before_binding(facts, d, name):
+        ename = _failure_name(facts, d)
+        when += f", and then raised {ename} before assigning `{name}`"
+        if code is None and d < cell.index:
+            run_all = (f" Restart & Run All stops at cell {d} with the same {ename} "
+                       f"until it is fixed.")
+    place = "above" if d < cell.index else "below"
+    message = (f"{_saved_output(facts, read)}: `{name}` is assigned in cell {d} ({place} "
+               f"this one), which {when}.{run_all}")
+    fix = (f"Run cell {d} before this one" +
+           (f"; better, move it above cell {cell.index}." if d > cell.index else ".") +
+           " " + _DOC_FIX)
+    related = (facts.related("definition", _site(facts, d, name)),)
+    return _finding(facts, OUT_OF_ORDER, cell, name, message, fix, related, _severity(code))
+
+
+def _write_deleted(facts: Facts, history: History, read: SavedRead,
+                   code: Finding | None) -> Finding:
+    d, name = read.source, read.name
+    rebinding = [b for b, order in read.orders.items() if order is not Order.BEFORE]
     again = ""
     if rebinding:
         b = rebinding[0]
         again = (f"; cell {b}, which assigns it again, "
-                 + ("never ran" if orders[b] is Order.NEVER_RAN
+                 + ("never ran" if read.orders[b] is Order.NEVER_RAN
                     else f"ran only later ({_count(facts, b)})"))
-    message = (f"This cell's saved output is `NameError: name '{name}' is not defined` "
-               f"(run {_count(facts, cell.index)}): cell {d} deleted `{name}` "
-               f"(`del {name}`, run {_count(facts, d)}) before this cell ran{again}."
-               f"{_run_all_note(code)}")
+    message = (f"{_saved_output(facts, read)}: cell {d} deleted `{name}` (`del {name}`, run "
+               f"{_count(facts, d)}) before this cell ran{again}.{_run_all_note(code)}")
     fix = (f"Run a cell that assigns `{name}` after cell {d}, or remove the `del`. "
            + _DOC_FIX)
-    severity = code.severity if code is not None else Severity.WARNING
     related = (Related("deletion", d, None, None, facts.execution_count(d), f"del {name}"),)
-    return _finding(facts, deleted.RULE, cell, name, message, fix, related, severity)
+    return _finding(facts, deleted.RULE, read.cell, name, message, fix, related,
+                    _severity(code))
+
+
+_WRITERS = {
+    Story.DELETED: _write_deleted,
+    Story.FAILED_DEFINITION: _write_failed_definition,
+    Story.FAILED_IMPORT: _write_failed_import,
+    Story.RESTART: _write_restart,
+    Story.OUT_OF_ORDER: _write_out_of_order,
+}
 
 
 def _deletions(facts: Facts, name: str) -> list[int]:
@@ -363,8 +457,7 @@ def _stale_output(facts: Facts, cell: Cell, name: str) -> Finding | None:
         return None  # read here, or code built from text (``eval(input())``) named it
     if any(use.name == name for ir in facts.irs.values() for use in ir.function_reads):
         return None  # a function this cell calls may read it
-    message = (f"This cell's saved output is `NameError: name '{name}' is not defined` "
-               f"(run {_count(facts, cell.index)}), but the cell no longer reads `{name}`: "
+    message = (f"{_saved_output_of(facts, cell, name)}, but the cell no longer reads `{name}`: "
                f"it was edited after it ran, and the output is stale.")
     return _finding(facts, HIDDEN_STATE, cell, name, message, "Run the cell again to "
                     "refresh its output. " + _DOC_FIX, (), Severity.INFO)
