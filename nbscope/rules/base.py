@@ -34,6 +34,25 @@ class Rule:
     doc: str
 
 
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One wording of a rule's finding, kept with the rule it belongs to.
+
+    ``text`` says what happened and why, ``fix`` how to repair it; both are
+    ``str.format`` templates over named fields that the rule computes. ``key``
+    names the wording (``defined-later/call``), so tests and tools can tell the
+    variants of a rule apart without reading its prose.
+    """
+
+    key: str
+    text: str
+    fix: str | None = None
+
+    def render(self, fields: dict[str, object]) -> tuple[str, str | None]:
+        fix = self.fix.format(**fields) if self.fix is not None else None
+        return self.text.format(**fields), fix
+
+
 class Facts:
     """The notebook-wide facts rules explain with: cells and where each name is bound."""
 
@@ -87,17 +106,20 @@ class Facts:
         return Related(role, site.cell, span.line if span else None,
                        span.column if span else None, self.execution_count(site.cell), note)
 
-    def finding(self, rule: Rule, name: str | None, site: Site, message: str,
-                fix: str | None = None, suggestion: str | None = None,
+    def finding(self, rule: Rule, name: str | None, site: Site, message: Message,
+                fields: dict[str, object] | None = None, suggestion: str | None = None,
                 related: tuple[Related, ...] = (), severity: Severity | None = None,
                 evidence: Evidence = Evidence.CODE) -> Finding:
+        """A finding of ``rule`` at ``site``, worded by ``message`` over ``fields``
+        (``name`` is always among them)."""
         cell = self.cells.get(site.cell)
+        text, fix = message.render({"name": name, **(fields or {})})
         return Finding(
             code=rule.code, cause=rule.cause, name=name,
             severity=severity or rule.severity, cell=site.cell, span=site.span,
-            message=message, fix=fix, suggestion=suggestion, related=related,
+            message=text, fix=fix, suggestion=suggestion, related=related,
             evidence=evidence, cell_id=cell.cell_id if cell else None,
-            execution_count=cell.execution_count if cell else None,
+            execution_count=cell.execution_count if cell else None, message_key=message.key,
         )
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from ..dataflow.ir import CellIR, ImportSite
 from ..findings import Cause, Finding, Severity
-from .base import Facts, Rule
+from .base import Facts, Message, Rule
 from .typo import edit_distance
 
 RULE = Rule(
@@ -199,53 +199,68 @@ def standard_name(top: str) -> tuple[str, str] | None:
     return (close[0], "spelling") if len(close) == 1 else None
 
 
+# --- wording
+_NOWHERE = ("no module `{top}` is installed here, in the standard library, beside the "
+            "notebook, or written by a cell above")
+NO_EVIDENCE = Message(
+    "missing-module/not-found",
+    "`{module}` cannot be found: " + _NOWHERE + ". If it is a helper module, it is missing "
+    "from beside the notebook; if it is a package, it is not installed where nbscope ran.",
+    "Commit `{top}.py` beside the notebook if it is yours, or install the package (and ignore "
+    "this rule with `--ignore NS005` in environments without it).")
+SAVED_ERROR = Message(
+    "missing-module/saved-error",
+    "`{module}` cannot be imported: " + _NOWHERE + ", and {evidence}: it was missing when the "
+    "notebook last ran too. This line raises ModuleNotFoundError and the names it imports "
+    "stay undefined.",
+    "If `{top}` is your own module, commit `{top}.py` beside the notebook or write it from a "
+    "cell with `%%writefile {top}.py`; if it is a package, install it in a cell above with "
+    "`%pip install`.")
+_HELPER = ("`{module}` cannot be imported: no module `{top}` is installed, in the standard "
+           "library, beside the notebook, or written by a cell above, and {evidence}, so it "
+           "is a helper module that is not there: this line raises ModuleNotFoundError and "
+           "the names it imports stay undefined.")
+HELPER = Message(
+    "missing-module/helper",
+    _HELPER,
+    "Put `{top}.py` (or the `{top}/` package) beside the notebook and commit it, write it "
+    "from a cell with `%%writefile {top}.py`, or install the package.")
+HELPER_COLAB = Message(
+    "missing-module/helper-colab",
+    _HELPER + " On Colab, files uploaded by hand are deleted when the runtime restarts.",
+    "Upload `{top}.py` again after each runtime restart, write it from a cell with "
+    "`%%writefile {top}.py`, or `pip install` it if it is a package.")
+PYTHON2 = Message(
+    "missing-module/python2-name",
+    "`{top}` is the Python 2 name of the standard library's `{module}`; Python 3 has no "
+    "`{top}`, so this line raises ModuleNotFoundError.",
+    "Import `{module}` instead (`import {module} as {top}` keeps the old name).")
+MISSPELT = Message(
+    "missing-module/misspelt-stdlib",
+    "There is no module `{top}`; the standard library has `{module}`, which is probably what "
+    "was meant{case}. This line raises ModuleNotFoundError.",
+    "Write `{module}` instead of `{top}`.")
+
+
 def finding(facts: Facts, record: ImportSite, evidence: str | None) -> Finding:
     """``evidence`` says why this is an uploaded or local module (None: no evidence)."""
     top = record.module.split(".")[0]
     standard = standard_name(top)
     if standard is not None:
         return _standard_finding(facts, record, top, *standard)
+    fields = {"module": record.module, "top": top, "evidence": evidence}
     if evidence is None:
-        message = (f"`{record.module}` cannot be found: no module `{top}` is installed here, "
-                   f"in the standard library, beside the notebook, or written by a cell "
-                   f"above. If it is a helper module, it is missing from beside the notebook; "
-                   f"if it is a package, it is not installed where nbscope ran.")
-        fix = (f"Commit `{top}.py` beside the notebook if it is yours, or install the package "
-               f"(and ignore this rule with `--ignore NS005` in environments without it).")
-        return facts.finding(RULE, top, record.site, message, fix, severity=Severity.WARNING)
+        return facts.finding(RULE, top, record.site, NO_EVIDENCE, fields,
+                             severity=Severity.WARNING)
     if evidence.startswith("cell "):  # a saved ModuleNotFoundError: helper or package
-        message = (f"`{record.module}` cannot be imported: no module `{top}` is installed here, "
-                   f"in the standard library, beside the notebook, or written by a cell "
-                   f"above, and {evidence}: it was missing when the notebook last ran too. "
-                   f"This line raises ModuleNotFoundError and the names it imports stay "
-                   f"undefined.")
-        fix = (f"If `{top}` is your own module, commit `{top}.py` beside the notebook or write "
-               f"it from a cell with `%%writefile {top}.py`; if it is a package, install it "
-               f"in a cell above with `%pip install`.")
-        return facts.finding(RULE, top, record.site, message, fix)
-    message = (f"`{record.module}` cannot be imported: no module `{top}` is installed, in the "
-               f"standard library, beside the notebook, or written by a cell above, and "
-               f"{evidence}, so it is a helper module that is not there: this line raises "
-               f"ModuleNotFoundError and the names it imports stay undefined.")
-    if facts.notebook.is_colab:
-        message += " On Colab, files uploaded by hand are deleted when the runtime restarts."
-        fix = (f"Upload `{top}.py` again after each runtime restart, write it from a cell with "
-               f"`%%writefile {top}.py`, or `pip install` it if it is a package.")
-    else:
-        fix = (f"Put `{top}.py` (or the `{top}/` package) beside the notebook and commit it, "
-               f"write it from a cell with `%%writefile {top}.py`, or install the package.")
-    return facts.finding(RULE, top, record.site, message, fix)
+        return facts.finding(RULE, top, record.site, SAVED_ERROR, fields)
+    message = HELPER_COLAB if facts.notebook.is_colab else HELPER
+    return facts.finding(RULE, top, record.site, message, fields)
 
 
 def _standard_finding(facts: Facts, record: ImportSite, top: str, module: str,
                       why: str) -> Finding:
-    if why == "python2":
-        message = (f"`{top}` is the Python 2 name of the standard library's `{module}`; "
-                   f"Python 3 has no `{top}`, so this line raises ModuleNotFoundError.")
-        fix = f"Import `{module}` instead (`import {module} as {top}` keeps the old name)."
-    else:
-        case = " (module names are case-sensitive)" if top.lower() == module else ""
-        message = (f"There is no module `{top}`; the standard library has `{module}`, which "
-                   f"is probably what was meant{case}. This line raises ModuleNotFoundError.")
-        fix = f"Write `{module}` instead of `{top}`."
-    return facts.finding(RULE, top, record.site, message, fix, suggestion=module)
+    case = " (module names are case-sensitive)" if top.lower() == module else ""
+    message = PYTHON2 if why == "python2" else MISSPELT
+    return facts.finding(RULE, top, record.site, message,
+                         {"top": top, "module": module, "case": case}, suggestion=module)

@@ -22,7 +22,7 @@ from ..findings import Cause, Evidence, Finding, Related, Severity
 from ..history import History, Order
 from ..model import Cell, SavedError, Span
 from . import deleted, missing_module
-from .base import Facts, Rule
+from .base import Facts, Message, Rule
 
 _DOC_FIX = "Restart the kernel and run the notebook from the top before saving it."
 
@@ -231,7 +231,7 @@ class SavedRead:
 
     cell: Cell
     name: str
-    story: Story
+    story: Story | None  # None: a stale output, no story to tell
     source: int
     orders: dict[int, Order]
     defined_below: bool
@@ -292,17 +292,62 @@ def _classify(facts: Facts, history: History, cell: Cell, name: str) -> SavedRea
     return None
 
 
-# --- wording: one writer per story; the saved output is quoted the same way by all
+# --- wording: one template per story; every one quotes the saved output the same way
+_SAVED = "This cell's saved output is `NameError: name '{name}' is not defined` (run {count})"
+FAILED_DEFINITION_TEXT = Message(
+    "failed-definition/raised",
+    _SAVED + ": cell {source}, which assigns `{name}`, {ran} but {what}, so `{name}` was "
+    "never bound.{run_all}",
+    "Fix the {ename} in cell {source}, run cell {source} again, then this cell.")
+FAILED_IMPORT_TEXT = Message(
+    "missing-module/saved-import-failed",
+    _SAVED + ": `{name}` comes from the import in cell {source}, which failed with "
+    "`{evidence}`, so `{name}` was never bound.{run_all}",
+    "Make `{top}` importable, then run cell {source} again: {how}")
+_HOW_COLAB = ("on Colab, upload `{top}.py` again after every runtime restart, or write it "
+              "from a cell with `%%writefile {top}.py`, or `%pip install` it if it is a "
+              "package.")
+_HOW_LOCAL = ("put `{top}.py` beside the notebook, or install it with `%pip install` if it "
+              "is a package.")
+RESTART_TEXT = Message(
+    "restart/earlier-session",
+    _SAVED + ": `{name}` is assigned in cell {source} ({source_count}), but that run was in "
+    "an earlier kernel session; the kernel restarted before this cell ran ({restart}), which "
+    "cleared `{name}`.{run_all}",
+    "After a restart, run cell {source} (or Run All Above) before this cell.")
+OUT_OF_ORDER_TEXT = Message(
+    "out-of-order/ran-later",
+    _SAVED + ": `{name}` is assigned in cell {source} ({place} this one), which {when}."
+    "{run_all}",
+    "Run cell {source} before this one{better} " + _DOC_FIX)
+DELETED_TEXT = Message(
+    "deleted/saved-del",
+    _SAVED + ": cell {source} deleted `{name}` (`del {name}`, run {source_count}) before this "
+    "cell ran{again}.{run_all}",
+    "Run a cell that assigns `{name}` after cell {source}, or remove the `del`. " + _DOC_FIX)
+STALE_TEXT = Message(
+    "hidden-state/stale-output",
+    _SAVED + ", but the cell no longer reads `{name}`: it was edited after it ran, and the "
+    "output is stale.",
+    "Run the cell again to refresh its output. " + _DOC_FIX)
+HIDDEN_TEXT = Message(
+    "hidden-state/deleted-or-edited-cell",
+    "This cell ran without error in the saved session ({count}) and read `{name}`, yet no "
+    "cell of the notebook as saved bound `{name}` before it ran: a cell that was deleted, or "
+    "edited after it ran, defined it{fits}. Restart & Run All raises NameError here.",
+    "Restore the definition of `{name}` in a cell above this one.")
+WHEN_NEVER_RAN = "was never run in the saved session (it has no execution count)"
+WHEN_LATER_SESSION = ("ran at {source_count} in a later kernel session, after this cell's run "
+                      "({restart})")
+WHEN_LATER = "ran at {source_count}, after this cell's run"
 
 
-def _saved_output(facts: Facts, read: SavedRead) -> str:
-    return _saved_output_of(facts, read.cell, read.name)
-
-
-def _saved_output_of(facts: Facts, cell: Cell, name: str) -> str:
-    """How every saved-session message quotes the output it explains."""
-    return (f"This cell's saved output is `NameError: name '{name}' is not defined` "
-            f"(run {_count(facts, cell.index)})")
+def _fields(facts: Facts, history: History, read: SavedRead,
+            code: Finding | None) -> dict[str, object]:
+    """What every story's wording may use."""
+    return {"name": read.name, "count": _count(facts, read.cell.index), "source": read.source,
+            "source_count": _count(facts, read.source), "restart": history.restart_evidence,
+            "run_all": _run_all_note(code, read.defined_below)}
 
 
 def _severity(code: Finding | None) -> Severity:
@@ -328,16 +373,16 @@ def _write_failed_definition(facts: Facts, history: History, read: SavedRead,
     d, name = read.source, read.name
     ename = _failure_name(facts, d)
     evidence, line = _failure_evidence(facts, d)
-    what = (f"raised {ename} before reaching the assignment" if facts.cells[d].errors
-            else "is not valid Python, so it could not run at all")
-    ran = (f"ran before it ({_count(facts, d)})" if facts.execution_count(d) is not None
-           else "is above it")
-    message = (f"{_saved_output(facts, read)}: cell {d}, which assigns `{name}`, {ran} but "
-               f"{what}, so `{name}` was never bound.{_still_fails(code, d)}")
-    fix = f"Fix the {ename} in cell {d}, run cell {d} again, then this cell."
+    fields = _fields(facts, history, read, code)
+    fields.update(
+        ename=ename, run_all=_still_fails(code, d),
+        what=(f"raised {ename} before reaching the assignment" if facts.cells[d].errors
+              else "is not valid Python, so it could not run at all"),
+        ran=(f"ran before it ({_count(facts, d)})" if facts.execution_count(d) is not None
+             else "is above it"))
     related = (facts.related("definition", _site(facts, d, name)),
                Related("error", d, line, None, facts.execution_count(d), evidence))
-    return _finding(facts, FAILED_DEFINITION, read.cell, name, message, fix, related,
+    return _finding(facts, FAILED_DEFINITION, read, FAILED_DEFINITION_TEXT, fields, related,
                     _severity(code))
 
 
@@ -347,61 +392,44 @@ def _write_failed_import(facts: Facts, history: History, read: SavedRead,
     evidence, line = _failure_evidence(facts, d)
     match = _MISSING_MODULE.search(evidence)
     top = match.group(1).split(".")[0] if match else name
-    message = (f"{_saved_output(facts, read)}: `{name}` comes from the import in cell {d}, "
-               f"which failed with `{evidence}`, so `{name}` was never bound."
-               f"{_still_fails(code, d)}")
-    fix = (f"Make `{top}` importable, then run cell {d} again: "
-           + (f"on Colab, upload `{top}.py` again after every runtime restart, or "
-              f"write it from a cell with `%%writefile {top}.py`, or `%pip install` "
-              f"it if it is a package." if facts.notebook.is_colab else
-              f"put `{top}.py` beside the notebook, or install it with "
-              f"`%pip install` if it is a package."))
+    fields = _fields(facts, history, read, code)
+    fields.update(evidence=evidence, top=top, run_all=_still_fails(code, d),
+                  how=(_HOW_COLAB if facts.notebook.is_colab else _HOW_LOCAL).format(top=top))
     related = (facts.related("import", _site(facts, d, name)),
                Related("error", d, line, None, facts.execution_count(d), evidence))
-    return _finding(facts, missing_module.RULE, read.cell, name, message, fix, related,
+    return _finding(facts, missing_module.RULE, read, FAILED_IMPORT_TEXT, fields, related,
                     _severity(code))
 
 
 def _write_restart(facts: Facts, history: History, read: SavedRead,
                    code: Finding | None) -> Finding:
-    d, name, cell = read.source, read.name, read.cell
-    message = (f"{_saved_output(facts, read)}: `{name}` is assigned in cell {d} "
-               f"({_count(facts, d)}), but that run was in an earlier kernel session; the "
-               f"kernel restarted before this cell ran ({history.restart_evidence}), which "
-               f"cleared `{name}`.{_run_all_note(code, read.defined_below)}")
-    fix = f"After a restart, run cell {d} (or Run All Above) before this cell."
-    related = (facts.related("definition", _site(facts, d, name)),
-               Related("restart", cell.index, None, None, cell.execution_count,
+    related = (facts.related("definition", _site(facts, read.source, read.name)),
+               Related("restart", read.cell.index, None, None, read.cell.execution_count,
                        history.restart_evidence))
-    return _finding(facts, RESTART, cell, name, message, fix, related, _severity(code))
+    return _finding(facts, RESTART, read, RESTART_TEXT, _fields(facts, history, read, code),
+                    related, _severity(code))
 
 
 def _write_out_of_order(facts: Facts, history: History, read: SavedRead,
                         code: Finding | None) -> Finding:
     d, name, cell = read.source, read.name, read.cell
+    fields = _fields(facts, history, read, code)
     order = read.orders[d]
-    if order is Order.NEVER_RAN:
-        when = "was never run in the saved session (it has no execution count)"
-    elif order is Order.LATER_SESSION:
-        when = (f"ran at {_count(facts, d)} in a later kernel session, after this cell's "
-                f"run ({history.restart_evidence})")
-    else:
-        when = f"ran at {_count(facts, d)}, after this cell's run"
-    run_all = _run_all_note(code, read.defined_below)
+    when = (WHEN_NEVER_RAN if order is Order.NEVER_RAN
+            else WHEN_LATER_SESSION if order is Order.LATER_SESSION else WHEN_LATER)
+    when = when.format(**fields)
     if _failed_before_binding(facts, d, name):
         ename = _failure_name(facts, d)
         when += f", and then raised {ename} before assigning `{name}`"
         if code is None and d < cell.index:
-            run_all = (f" Restart & Run All stops at cell {d} with the same {ename} "
-                       f"until it is fixed.")
-    place = "above" if d < cell.index else "below"
-    message = (f"{_saved_output(facts, read)}: `{name}` is assigned in cell {d} ({place} "
-               f"this one), which {when}.{run_all}")
-    fix = (f"Run cell {d} before this one" +
-           (f"; better, move it above cell {cell.index}." if d > cell.index else ".") +
-           " " + _DOC_FIX)
+            fields["run_all"] = (f" Restart & Run All stops at cell {d} with the same {ename} "
+                                 f"until it is fixed.")
+    fields.update(when=when, place="above" if d < cell.index else "below",
+                  better=(f"; better, move it above cell {cell.index}." if d > cell.index
+                          else "."))
     related = (facts.related("definition", _site(facts, d, name)),)
-    return _finding(facts, OUT_OF_ORDER, cell, name, message, fix, related, _severity(code))
+    return _finding(facts, OUT_OF_ORDER, read, OUT_OF_ORDER_TEXT, fields, related,
+                    _severity(code))
 
 
 def _write_deleted(facts: Facts, history: History, read: SavedRead,
@@ -414,13 +442,10 @@ def _write_deleted(facts: Facts, history: History, read: SavedRead,
         again = (f"; cell {b}, which assigns it again, "
                  + ("never ran" if read.orders[b] is Order.NEVER_RAN
                     else f"ran only later ({_count(facts, b)})"))
-    message = (f"{_saved_output(facts, read)}: cell {d} deleted `{name}` (`del {name}`, run "
-               f"{_count(facts, d)}) before this cell ran{again}.{_run_all_note(code)}")
-    fix = (f"Run a cell that assigns `{name}` after cell {d}, or remove the `del`. "
-           + _DOC_FIX)
+    fields = _fields(facts, history, read, code)
+    fields.update(again=again, run_all=_run_all_note(code))
     related = (Related("deletion", d, None, None, facts.execution_count(d), f"del {name}"),)
-    return _finding(facts, deleted.RULE, read.cell, name, message, fix, related,
-                    _severity(code))
+    return _finding(facts, deleted.RULE, read, DELETED_TEXT, fields, related, _severity(code))
 
 
 _WRITERS = {
@@ -457,10 +482,9 @@ def _stale_output(facts: Facts, cell: Cell, name: str) -> Finding | None:
         return None  # read here, or code built from text (``eval(input())``) named it
     if any(use.name == name for ir in facts.irs.values() for use in ir.function_reads):
         return None  # a function this cell calls may read it
-    message = (f"{_saved_output_of(facts, cell, name)}, but the cell no longer reads `{name}`: "
-               f"it was edited after it ran, and the output is stale.")
-    return _finding(facts, HIDDEN_STATE, cell, name, message, "Run the cell again to "
-                    "refresh its output. " + _DOC_FIX, (), Severity.INFO)
+    return _finding(facts, HIDDEN_STATE, SavedRead(cell, name, None, cell.index, {}, False),
+                    STALE_TEXT, {"name": name, "count": _count(facts, cell.index)}, (),
+                    Severity.INFO)
 
 
 def _hidden_state(facts: Facts, history: History, code: Finding) -> Finding | None:
@@ -481,13 +505,11 @@ def _hidden_state(facts: Facts, history: History, code: Finding) -> Finding | No
     fits = (f"; the counts {gap[0]}-{gap[1]} missing before this run fit such a cell"
             if gap and gap[0] != gap[1] else
             f"; the missing count [{gap[0]}] before this run fits such a cell" if gap else "")
-    message = (f"This cell ran without error in the saved session ({_count(facts, cell.index)}) "
-               f"and read `{name}`, yet no cell of the notebook as saved bound `{name}` before "
-               f"it ran: a cell that was deleted, or edited after it ran, defined it{fits}. "
-               f"Restart & Run All raises NameError here.")
-    fix = f"Restore the definition of `{name}` in a cell above this one."
-    return replace(code, code=HIDDEN_STATE.code, cause=Cause.HIDDEN_STATE, message=message,
-                   fix=fix, suggestion=None, evidence=Evidence.SAVED_SESSION)
+    key = HIDDEN_TEXT.key
+    text, fix = HIDDEN_TEXT.render({"name": name, "count": _count(facts, cell.index),
+                                    "fits": fits})
+    return replace(code, code=HIDDEN_STATE.code, cause=Cause.HIDDEN_STATE, message=text,
+                   fix=fix, suggestion=None, evidence=Evidence.SAVED_SESSION, message_key=key)
 
 
 _EVALUATES_TEXT = re.compile(r"\b(?:eval|exec|run_line_magic|run_cell)\s*\(|^\s*[%!]", re.M)
@@ -560,11 +582,12 @@ def _run_all_note(code: Finding | None, defined_below: bool = False) -> str:
     return ""
 
 
-def _finding(facts: Facts, rule: Rule, cell: Cell, name: str, message: str, fix: str,
-             related: tuple[Related, ...], severity: Severity) -> Finding:
-    span = _failing_read(facts, cell, name)
-    return facts.finding(rule, name, Site(cell.index, span), message, fix, related=related,
-                         severity=severity, evidence=Evidence.SAVED_SESSION)
+def _finding(facts: Facts, rule: Rule, read: SavedRead, message: Message,
+             fields: dict[str, object], related: tuple[Related, ...],
+             severity: Severity) -> Finding:
+    span = _failing_read(facts, read.cell, read.name)
+    return facts.finding(rule, read.name, Site(read.cell.index, span), message, fields,
+                         related=related, severity=severity, evidence=Evidence.SAVED_SESSION)
 
 
 def _failing_read(facts: Facts, cell: Cell, name: str) -> Span | None:
