@@ -119,7 +119,6 @@ Fix the error in the defining cell and run it again, then this one.
 RULES = (OUT_OF_ORDER, RESTART, HIDDEN_STATE, FAILED_DEFINITION)
 
 _NAME_ERROR = re.compile(r"name '([^']+)' is not defined")
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _ERROR_LINE = re.compile(r"(?:Cell In ?\[\d*\], line (\d+))|(?:^-+> ?(\d+))", re.M)
 
 
@@ -136,7 +135,7 @@ def saved_name_errors(cell: Cell) -> list[str]:
 
 def error_line(error: SavedError) -> int | None:
     """The line of the cell the saved traceback points at first, if it says."""
-    match = _ERROR_LINE.search(_ANSI.sub("", "\n".join(error.traceback)))
+    match = _ERROR_LINE.search("\n".join(error.plain_traceback))
     if match is None:
         return None
     return int(match.group(1) or match.group(2))
