@@ -149,33 +149,34 @@ def findings(facts: Facts, history: History, code_findings: list[Finding],
     ``certain_reads`` are the (cell, name) reads that run, and fail, whenever their
     cell runs: only those prove hidden state when the cell ran without error.
     """
-    by_read = {}
-    for found in code_findings:
+    by_read: dict[tuple[int, str], int] = {}  # (cell, name) -> index in code_findings
+    for index, found in enumerate(code_findings):
         if found.name is not None and found.cause is not None:
-            by_read.setdefault((found.cell, found.name), found)
-    replaced: dict[int, Finding] = {}
+            by_read.setdefault((found.cell, found.name), index)
+    replaced: dict[int, Finding] = {}  # index in code_findings -> its better explanation
     extra: list[Finding] = []
     for cell in facts.notebook.code_cells:
         for name in saved_name_errors(cell):
-            code = by_read.get((cell.index, name))
+            index = by_read.get((cell.index, name))
+            code = code_findings[index] if index is not None else None
             found = _stale_output(facts, cell, name) if code is None else None
             if found is None:
                 found = _explain_saved_error(facts, history, cell, name, code)
             if found is None:
                 continue
-            if code is not None:
-                replaced[id(code)] = found
+            if index is not None:
+                replaced[index] = found
             else:
                 extra.append(found)
-    for found in code_findings:
-        if id(found) in replaced or found.severity is not Severity.ERROR:
+    for index, found in enumerate(code_findings):
+        if index in replaced or found.severity is not Severity.ERROR:
             continue
         if (found.cause in (Cause.NEVER_DEFINED, Cause.DEFINED_LATER, Cause.TYPO)
                 and (found.cell, found.name) in certain_reads):
             hidden = _hidden_state(facts, history, found)
             if hidden is not None:
-                replaced[id(found)] = hidden
-    return [replaced.get(id(f), f) for f in code_findings] + extra
+                replaced[index] = hidden
+    return [replaced.get(index, f) for index, f in enumerate(code_findings)] + extra
 
 
 def _definitions(facts: Facts, name: str, cell: int) -> list[int]:
