@@ -10,14 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from ..dataflow.ir import (
-    BindingKind,
-    BindingSite,
-    CellIR,
-    Event,
-    Opaque,
-    Site,
-)
+from ..dataflow.cellfacts import BindingSite, CellFacts, ScopeKind
+from ..dataflow.ir import BindingKind, CellIR, Event, Opaque, Site
 from ..findings import Cause, Evidence, Finding, Related, Severity
 from ..model import Cell, Notebook, Span
 
@@ -58,20 +52,22 @@ class NoModuleKnowledge:
 
 
 class Facts:
-    """The notebook-wide facts rules explain with: cells and where each name is bound."""
+    """The notebook-wide facts rules explain with: cells, their programs (``irs``) and
+    facts (``cell_facts``), and where each name is bound."""
 
-    def __init__(self, notebook: Notebook, cells: Iterable[CellIR],
-                 modules: ModuleKnowledge) -> None:
+    def __init__(self, notebook: Notebook, programs: Iterable[CellIR],
+                 cell_facts: Iterable[CellFacts], modules: ModuleKnowledge) -> None:
         self.notebook = notebook
         self.cells: dict[int, Cell] = {cell.index: cell for cell in notebook.cells}
-        self.irs: dict[int, CellIR] = {ir.cell: ir for ir in cells}
+        self.irs: dict[int, CellIR] = {ir.cell: ir for ir in programs}
+        self.cell_facts: dict[int, CellFacts] = {facts.cell: facts for facts in cell_facts}
         self.modules = modules
         self.bindings: dict[str, list[BindingSite]] = {}
-        for ir in self.irs.values():
-            for binding in ir.bindings:
+        for facts in self.cell_facts.values():
+            for binding in facts.bindings:
                 self.bindings.setdefault(binding.name, []).append(binding)
-        self._maybe_bound = set().union(*(ir.unknown_names for ir in self.irs.values()))
-        self._opaque = any(ir.opaque for ir in self.irs.values())
+        self._maybe_bound = set().union(*(f.unknown_names for f in self.cell_facts.values()))
+        self._opaque = any(facts.opaque for facts in self.cell_facts.values())
 
     def unknowable(self, name: str) -> bool:
         """Whether something nbscope cannot read may bind ``name`` somewhere."""
@@ -83,7 +79,7 @@ class Facts:
         if not self._opaque:
             return None
         for ir in sorted(self.irs.values(), key=lambda ir: ir.cell):
-            if ir.cell < at.cell or not ir.opaque:
+            if ir.cell < at.cell or not self.cell_facts[ir.cell].opaque:
                 continue
             for op in ir.body:
                 if (isinstance(op, Opaque) and op.event.site is not None
@@ -124,8 +120,8 @@ class Facts:
     def mentions_install(self, top: str) -> bool:
         """Whether a cell installs packages, or names ``top`` in a ``pip install`` line,
         even one commented out (``# !pip install evaluate``)."""
-        if any("install" in command for ir in self.irs.values()
-               for command in ir.shell_commands):
+        if any("install" in command for facts in self.cell_facts.values()
+               for command in facts.shell_commands):
             return True
         wanted = _normalized(top)
         for cell in self.notebook.code_cells:
@@ -142,12 +138,12 @@ class Facts:
         if self.notebook.is_colab and top in COLAB_PREINSTALLED:
             return False
         paths: list[str] = []
-        for ir in self.irs.values():
-            if None in ir.sys_path_additions:
+        for facts in self.cell_facts.values():
+            if facts.unnamed_sys_path:
                 return False  # a folder nbscope cannot name joins sys.path
-            paths.extend(p for p in ir.sys_path_additions if p is not None)
+            paths.extend(facts.sys_path_folders)
             # Shell commands in the importing cell itself run before its Python does.
-            if ir.cell <= cell and _writes_module(ir, top):
+            if facts.cell <= cell and _writes_module(facts, top):
                 return False
         return self.modules.module_missing(module, tuple(paths))
 
@@ -156,7 +152,7 @@ class Facts:
 
     def module_sites(self, name: str) -> list[BindingSite]:
         """Where the notebook binds ``name`` at the top level of a cell (document order)."""
-        return [b for b in self.sites(name) if b.scope == "module"]
+        return [b for b in self.sites(name) if b.scope is ScopeKind.MODULE]
 
     def global_writes(self, name: str) -> list[BindingSite]:
         return [b for b in self.sites(name) if b.binding is BindingKind.GLOBAL_IN_FUNCTION]
@@ -196,7 +192,7 @@ COLAB_PREINSTALLED = frozenset({
 _FETCHERS = ("unzip", "tar ", "git clone", "gdown", "cp ", "mv ", "7z ", "rsync", "svn ")
 
 
-def _writes_module(ir: CellIR, top: str) -> bool:
+def _writes_module(ir: CellFacts, top: str) -> bool:
     """Whether a cell may have written module ``top`` (``%%writefile``, ``!wget``, ``!unzip``)."""
     for path in ir.written_files:
         base = path.replace("\\", "/").split("/")

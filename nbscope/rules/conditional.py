@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..dataflow.ir import Call, Event, EventKind, Site, Use, in_order
+from ..dataflow.ir import Call, Event, EventKind, Guard, Site, Use, in_order
 from ..findings import Cause, Finding, Severity
 from .base import Facts, Rule, where
 
@@ -46,12 +46,12 @@ print(threshold)
 )
 
 _GUARDS = {
-    "if": ("an `if` branch", "the branch is not taken"),
-    "for": ("a `for` loop", "the loop runs zero times"),
-    "while": ("a `while` loop", "the loop runs zero times"),
-    "try": ("a `try` block", "the `try` block fails before that line"),
-    "except": ("an `except` handler", "no exception happens"),
-    "match": ("a `case` of a `match`", "no such case matches"),
+    Guard.IF: ("an `if` branch", "the branch is not taken"),
+    Guard.FOR: ("a `for` loop", "the loop runs zero times"),
+    Guard.WHILE: ("a `while` loop", "the loop runs zero times"),
+    Guard.TRY: ("a `try` block", "the `try` block fails before that line"),
+    Guard.EXCEPT: ("an `except` handler", "no exception happens"),
+    Guard.MATCH: ("a `case` of a `match`", "no such case matches"),
 }
 
 
@@ -83,7 +83,8 @@ def finding(facts: Facts, use: Use, at: Site, events: frozenset[Event],
         fix = f"Make sure `{name}` is assigned again after the deletion on every path."
     else:
         guarded = next((e for e in binds if e.guard), None)
-        if binds and all(e.guard in ("for", "while") for e in binds) and not _initial_only(events):
+        if (binds and all(e.guard is not None and e.guard.is_loop for e in binds)
+                and not _initial_only(events)):
             severity = Severity.INFO
         if guarded is not None and guarded.site is not None and guarded.guard in _GUARDS:
             construct, failing = _GUARDS[guarded.guard]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..dataflow.ir import BindingSite, Call, Event, Site, Use
+from ..dataflow.cellfacts import BindingSite
+from ..dataflow.ir import Call, Construct, Event, Site, Use
 from ..findings import Cause, Finding, Severity
 from .base import Facts, Rule, where
 
@@ -73,7 +74,10 @@ def finding(facts: Facts, use: Use, at: Site, definition: BindingSite,
 def star_finding(facts: Facts, name: str, at: Site, star: Event) -> Finding:
     """No cell binds ``name`` by name, but a star import below may bind it."""
     assert star.site is not None
-    what = star.detail.split(" binds ")[0] if star.detail else "a star import"
+    if star.construct is Construct.STAR_IMPORT and star.code:
+        what = f"`{star.code}`"
+    else:
+        what = star.detail or "a star import"
     message = (f"`{name}` is not assigned in any cell, and {what} ({where(star.site, at.cell)}) "
                f"runs after this line; that import may bind `{name}`, but Restart & Run All "
                f"raises NameError here first.")

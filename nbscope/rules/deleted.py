@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..dataflow.ir import Event, EventKind, Site, Use
+from ..dataflow.ir import Construct, Event, EventKind, Site, Use
 from ..findings import Cause, Finding, Severity
 from .base import Facts, Rule, where
 
@@ -45,7 +45,7 @@ def finding(facts: Facts, use: Use, at: Site, removal: Event) -> Finding:
         message = f"`%reset` ({place}) cleared every variable before this line, `{name}` included."
         fix = f"Run the cells that define `{name}` again after the reset, or remove the `%reset`."
         role = "deletion"
-    elif removal.detail == "except":
+    elif removal.construct is Construct.EXCEPT_UNBINDING:
         message = (f"`{name}` was bound by `except ... as {name}` ({place}), and Python deletes "
                    f"that name when the `except` block ends, so it does not exist here.")
         fix = f"Inside the handler, keep it under another name: `error = {name}`."

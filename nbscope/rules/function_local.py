@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..dataflow.ir import BindingKind, BindingSite, Site
+from ..dataflow.cellfacts import BindingSite, ScopeKind
+from ..dataflow.ir import BindingKind, Site
 from ..findings import Cause, Finding, Severity
 from .base import Facts, Rule, where
 
@@ -45,7 +46,8 @@ print(results)
 """,
 )
 
-_PREFERENCE = ("function", "lambda", "isolated", "class", "comprehension")
+_PREFERENCE = (ScopeKind.FUNCTION, ScopeKind.LAMBDA, ScopeKind.ISOLATED, ScopeKind.CLASS,
+               ScopeKind.COMPREHENSION)
 
 
 def pick_site(sites: list[BindingSite]) -> BindingSite:
@@ -68,18 +70,18 @@ def finding(facts: Facts, name: str, at: Site, site: BindingSite) -> Finding:
         message = (f"`{name}` is a parameter of `{owner}` ({place}); it exists only while "
                    f"`{owner}` runs, not outside it.")
         fix = f"Assign `{name}` at the top level of a cell, or pass the value you need."
-    elif site.scope in ("function", "lambda"):
+    elif site.scope.is_function:
         message = (f"`{name}` is assigned only inside the function `{owner}` ({place}); a "
                    f"function's variables disappear when it returns, so there is no "
                    f"`{name}` here.")
         fix = (f"Return it from `{owner}` (`return {name}`) and keep the result: "
                f"`{name} = {owner}(...)`.")
-    elif site.scope == "class":
+    elif site.scope is ScopeKind.CLASS:
         message = (f"`{name}` is defined only in the body of class `{owner}` ({place}); "
                    f"class attributes are not names outside the class body, not even in "
                    f"its methods.")
         fix = f"Write `{owner}.{name}` (or `self.{name}` inside a method)."
-    elif site.scope == "isolated":
+    elif site.scope is ScopeKind.ISOLATED:
         message = (f"`{name}` is assigned only inside `%timeit` ({place}), which runs its "
                    f"code in a throwaway namespace, so `{name}` is not kept.")
         fix = "Use `%time`/`%%time`, which keeps variables, or assign it in a normal cell."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from ..dataflow.ir import ImportSite
+from ..dataflow.cellfacts import ImportSite
 from ..findings import Cause, Finding, Severity
 from .base import Facts, Rule
 from .typo import edit_distance

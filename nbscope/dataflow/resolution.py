@@ -1,0 +1,113 @@
+"""How CPython looks a name up from where it is written, decided once, as its compiler does.
+
+The lowering keeps a chain of the lexical scopes it is inside (``LexicalScope``:
+module, class, function, lambda, comprehension, or ``%timeit``'s isolated
+namespace) with the names each binds (``scopes``). From that chain this module
+answers: how a read resolves and on which replay layer (``resolve``), where a
+binding goes (``target_depth``), and whether a read goes through a closure.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+
+from . import scopes
+from .cellfacts import ScopeKind
+from .ir import Resolve
+
+# List, set and dict comprehensions run inline in their function from 3.12 (PEP 709).
+INLINED_COMPREHENSIONS = sys.version_info >= (3, 12)
+
+GENERATOR_OWNER = "<genexpr>"
+
+
+@dataclass
+class LexicalScope:
+    """One scope of the chain; ``depth`` is the replay layer its names live on."""
+
+    kind: ScopeKind
+    depth: int
+    parent: LexicalScope | None
+    names: scopes.ScopeNames = field(default_factory=scopes.ScopeNames)
+    owner: str | None = None
+
+    def enclosing_function(self) -> LexicalScope | None:
+        """The innermost function or lambda body this scope is, or is nested in."""
+        scope: LexicalScope | None = self
+        while scope is not None and not scope.kind.is_function:
+            scope = scope.parent
+        return scope
+
+    @property
+    def in_function(self) -> bool:
+        return self.enclosing_function() is not None
+
+
+def resolve(scope: LexicalScope, name: str) -> tuple[Resolve, int]:
+    """How a read of ``name`` written in ``scope`` resolves, and the layer it reads."""
+    kind = scope.kind
+    if kind is ScopeKind.MODULE:
+        return Resolve.NAME, 0
+    if name in scope.names.globals:
+        return Resolve.GLOBAL, 0
+    if name in scope.names.nonlocals:
+        return Resolve.FREE, -1
+    if kind is ScopeKind.CLASS:
+        if name not in scope.names.bound and _bound_in_enclosing_function(scope, name):
+            return Resolve.FREE, -1
+        return Resolve.NAME, scope.depth
+    if name in scope.names.locals:
+        if kind is ScopeKind.COMPREHENSION:
+            return Resolve.FREE, -1  # bound by the comprehension before any read
+        return Resolve.LOCAL, scope.depth
+    crossed_function = kind.is_function
+    outer = scope.parent
+    while outer is not None:
+        if outer.kind is ScopeKind.MODULE:
+            return Resolve.GLOBAL, 0
+        if outer.kind is not ScopeKind.CLASS:
+            if name in outer.names.globals:
+                return Resolve.GLOBAL, 0
+            if name in outer.names.nonlocals:
+                return Resolve.FREE, -1
+            if name in outer.names.locals:
+                if crossed_function or outer.kind is ScopeKind.COMPREHENSION:
+                    return Resolve.FREE, -1
+                return Resolve.LOCAL, outer.depth
+            if outer.kind.is_function:
+                crossed_function = True
+        outer = outer.parent
+    return Resolve.GLOBAL, 0
+
+
+def through_nested_function(scope: LexicalScope) -> bool:
+    """Whether a read here of an enclosing function's local goes through a closure:
+    from a generator expression always, from other comprehensions before Python 3.12,
+    which runs them inline (PEP 709)."""
+    while scope.kind is ScopeKind.COMPREHENSION:
+        if scope.owner == GENERATOR_OWNER or not INLINED_COMPREHENSIONS:
+            return True
+        assert scope.parent is not None
+        scope = scope.parent
+    return False
+
+
+def _bound_in_enclosing_function(scope: LexicalScope, name: str) -> bool:
+    outer = scope.parent
+    while outer is not None and outer.kind is not ScopeKind.MODULE:
+        if outer.kind.is_function and name in outer.names.locals:
+            return True
+        outer = outer.parent
+    return False
+
+
+def target_depth(scope: LexicalScope, name: str) -> int | None:
+    """The layer a binding of ``name`` in ``scope`` goes to (None: an untracked ``nonlocal``)."""
+    if scope.kind is ScopeKind.MODULE:
+        return 0
+    if name in scope.names.globals:
+        return 0
+    if name in scope.names.nonlocals:
+        return None
+    return scope.depth
