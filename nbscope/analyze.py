@@ -33,13 +33,14 @@ def check_notebook(notebook: Notebook, workspace: object | None = None) -> Noteb
     environment: NameEnvironment = world  # type: ignore[assignment]
     modules: ModuleKnowledge = world  # type: ignore[assignment]
     lowered = [build_cell(cell.index, cell.source, environment) for cell in notebook.code_cells]
+    programs = [program for program, _ in lowered]
+    cell_facts = [cell for _, cell in lowered]
     replay = Replay(PROVIDED)
     state = fresh_state()
-    for program, _ in lowered:
+    for program in programs:
         state = replay.run_cell(state, program)
     replay.check_function_locals()
-    cell_facts = [facts for _, facts in lowered]
-    facts = Facts(notebook, [program for program, _ in lowered], cell_facts, modules)
+    facts = Facts(notebook, programs, cell_facts, modules)
     code_findings = explain(facts, replay.verdicts)
     certain_reads = {(v.cell, v.use.name) for v in replay.verdicts
                      if v.certain and v.status is Status.UNBOUND and v.use.catch is Catch.NONE}

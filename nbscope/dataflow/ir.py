@@ -307,31 +307,32 @@ class FunctionIR:
 
 
 def children(op: Op) -> Iterator[Op]:
-    """The operations nested in ``op`` that run when it runs, in the order they are written.
+    """The operations nested in ``op``, in the order they are written.
 
-    Every walker that searches the program uses this, so that all agree on what is
-    inside what. A function's body is not among its definition's children: it runs
-    when the function is called (follow ``event.function.body`` for that).
+    Every walker that searches a program (for a read, a ``del``, a call) uses this,
+    so that all agree on what is inside what; only the replay, which interprets
+    each construct's paths itself, does not. A function's body is not among its
+    definition's children: it runs when the function is called (follow
+    ``event.function.body`` for that).
     """
-    kind = type(op)
-    if kind is Branch:
-        for path in op.paths:  # type: ignore[union-attr]
+    if isinstance(op, Branch):
+        for path in op.paths:
             yield from path
-    elif kind is Loop:
-        yield from op.head  # type: ignore[union-attr]
-        yield from op.body  # type: ignore[union-attr]
-        yield from op.orelse  # type: ignore[union-attr]
-    elif kind is Try:
-        yield from op.body  # type: ignore[union-attr]
-        for handler in op.handlers:  # type: ignore[union-attr]
+    elif isinstance(op, Loop):
+        yield from op.head
+        yield from op.body
+        yield from op.orelse
+    elif isinstance(op, Try):
+        yield from op.body
+        for handler in op.handlers:
             yield from handler.body
-        yield from op.orelse  # type: ignore[union-attr]
-        yield from op.final  # type: ignore[union-attr]
-    elif kind is ClassBody:
-        yield from op.body  # type: ignore[union-attr]
-        yield op.bind  # type: ignore[union-attr]
-    elif kind is Scope:
-        yield from op.body  # type: ignore[union-attr]
+        yield from op.orelse
+        yield from op.final
+    elif isinstance(op, ClassBody):
+        yield from op.body
+        yield op.bind
+    elif isinstance(op, Scope):
+        yield from op.body
 
 
 def walk(ops: Iterable[Op]) -> Iterator[Op]:

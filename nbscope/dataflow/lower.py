@@ -53,7 +53,7 @@ from .resolution import (
 # Annotations of functions and module-level names are evaluated eagerly before 3.14.
 EAGER_ANNOTATIONS = sys.version_info < (3, 14)
 
-Handler = Callable[..., None]
+NodeHandler = Callable[..., None]
 
 
 class NameEnvironment(Protocol):
@@ -77,8 +77,8 @@ class NullEnvironment:
 class Lowering:
     """The state of lowering one cell, and the expressions of Python."""
 
-    _statement_handlers: ClassVar[dict[type, Handler]] = {}
-    _expression_handlers: ClassVar[dict[type, Handler]] = {}
+    _statement_handlers: ClassVar[dict[type, NodeHandler]] = {}
+    _expression_handlers: ClassVar[dict[type, NodeHandler]] = {}
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -464,7 +464,7 @@ class Lowering:
         self.branch((path,), False)
 
 
-def _handlers(cls: type, prefix: str) -> dict[type, Handler]:
+def _handlers(cls: type, prefix: str) -> dict[type, NodeHandler]:
     """``stmt_Assign`` → {ast.Assign: method}: dispatch by node type, built once per class."""
     return {getattr(ast, name[len(prefix):]): getattr(cls, name)
             for name in dir(cls)

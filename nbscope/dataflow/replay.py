@@ -1,7 +1,7 @@
 """Replay cells' operations in some order and judge every read of a name.
 
-The state is, per namespace layer, the set of events that may have last
-happened to each name on some path (a reaching-definitions analysis): a name is
+The state (``state``) is, per namespace layer, the set of events that may have
+last happened to each name on some path (a reaching-definitions analysis): a name is
 bound when every reaching event binds it, unbound when none does, and maybe
 bound otherwise. Branches copy the state and join it back; loops iterate to a
 fixed point and record verdicts only on the last pass; ``try`` handlers start
