@@ -14,6 +14,7 @@ import re
 from ..model import Span
 from . import scopes, syntax
 from .cellfacts import ImportSite, ScopeKind
+from .expressions import ExpressionLowering
 from .ir import (
     Bind,
     BindingKind,
@@ -30,11 +31,11 @@ from .ir import (
     Site,
     Try,
 )
-from .lower import EAGER_ANNOTATIONS, Lowering
+from .lower import EAGER_ANNOTATIONS
 
 
-class PythonLowering(Lowering):
-    """Statements (``stmt_X`` handles ``ast.X``), on top of ``Lowering``'s expressions."""
+class PythonLowering(ExpressionLowering):
+    """Statements (``stmt_X`` handles ``ast.X``): with the expressions, all of Python."""
 
     def stmt_Expr(self, node: ast.Expr) -> None:
         self.expr(node.value)
