@@ -28,10 +28,10 @@ class ScopeKind(Enum):
     COMPREHENSION = "comprehension"
     ISOLATED = "isolated"  # ``%timeit``'s throwaway namespace
 
-    @property
-    def is_function(self) -> bool:
-        """A function or lambda body: runs when called, its names vanish when it returns."""
-        return self is ScopeKind.FUNCTION or self is ScopeKind.LAMBDA
+    def __init__(self, value: str) -> None:
+        # A function or lambda body: runs when called, its names vanish when it returns.
+        # (An attribute, not a property: the lowering asks at every read.)
+        self.is_function = value in ("function", "lambda")
 
 
 @dataclass(frozen=True, slots=True)

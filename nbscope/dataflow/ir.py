@@ -64,9 +64,8 @@ class Guard(Enum):
     EXCEPT = "except"
     MATCH = "match"
 
-    @property
-    def is_loop(self) -> bool:
-        return self in (Guard.FOR, Guard.WHILE)
+    def __init__(self, value: str) -> None:
+        self.is_loop = value in ("for", "while")
 
 
 class BindingKind(Enum):

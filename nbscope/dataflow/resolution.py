@@ -31,6 +31,13 @@ class LexicalScope:
     parent: LexicalScope | None
     names: scopes.ScopeNames = field(default_factory=scopes.ScopeNames)
     owner: str | None = None
+    in_function: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Whether this scope is, or is nested in, a function or lambda body (asked at
+        # every read, so computed once).
+        self.in_function = self.kind.is_function or (
+            self.parent is not None and self.parent.in_function)
 
     def enclosing_function(self) -> LexicalScope | None:
         """The innermost function or lambda body this scope is, or is nested in."""
@@ -38,10 +45,6 @@ class LexicalScope:
         while scope is not None and not scope.kind.is_function:
             scope = scope.parent
         return scope
-
-    @property
-    def in_function(self) -> bool:
-        return self.enclosing_function() is not None
 
 
 def resolve(scope: LexicalScope, name: str) -> tuple[Resolve, int]:
