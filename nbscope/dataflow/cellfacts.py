@@ -1,6 +1,6 @@
 """What the rules read about one cell besides its replay program: the cell's fact sheet.
 
-The lowering (``lower``, ``ipython``) writes into a ``CellFacts`` as it walks a
+The lowering (``lower`` and the classes built on it) writes into a ``CellFacts`` as it walks a
 cell: where each name is bound and in what kind of scope, what functions read
 from outside, what it imports, and the notebook heuristics the rules explain
 with (files a cell writes, shell commands, folders added to ``sys.path``). The

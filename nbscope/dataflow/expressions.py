@@ -4,8 +4,8 @@ Names read become ``Use``, calls of names ``Call`` (the replay follows them
 into functions the notebook defines); ``and``/``or``/``if``-expressions and
 generator expressions become branches that may not run; comprehensions have no
 namespace at replay (see ``ir``). Calls that can bind any name (``exec``,
-``globals()[...] = ...``) become opaque; ``open(..., 'w')``, ``sys.path`` and
-SymPy's ``var()`` are noted for the rules (``cellfacts``).
+``globals()[...] = ...``) become opaque; SymPy's ``var('x y')`` binds its names;
+``open(..., 'w')`` and ``sys.path`` additions are noted for the rules (``cellfacts``).
 """
 
 from __future__ import annotations

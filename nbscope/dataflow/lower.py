@@ -41,12 +41,7 @@ from .ir import (
     Site,
     Use,
 )
-from .resolution import (
-    LexicalScope,
-    resolve,
-    target_depth,
-    through_nested_function,
-)
+from .resolution import LexicalScope, resolve, target_depth, through_nested_function
 
 # Annotations of functions and module-level names are evaluated eagerly before 3.14.
 EAGER_ANNOTATIONS = sys.version_info < (3, 14)
@@ -73,7 +68,7 @@ class NullEnvironment:
 
 
 class Lowering:
-    """The state of lowering one cell, and the expressions of Python."""
+    """The state of lowering one cell, and what every construct's lowering uses."""
 
     _statement_handlers: ClassVar[dict[type, NodeHandler]] = {}
     _expression_handlers: ClassVar[dict[type, NodeHandler]] = {}
@@ -205,7 +200,7 @@ class Lowering:
              scope: LexicalScope | None = None) -> None:
         scope = scope or self.scope
         guard = self.guards[-1] if self.guards else None
-        if scope.kind is ScopeKind.COMPREHENSION:  # never tracked at replay (see comprehension)
+        if scope.kind is ScopeKind.COMPREHENSION:  # not tracked at replay (see the ir docstring)
             self.record_binding(name, site, kind, guard, scope, scope.depth + 1)
             return
         depth = target_depth(scope, name)
