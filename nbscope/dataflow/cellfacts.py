@@ -29,8 +29,10 @@ class ScopeKind(Enum):
     ISOLATED = "isolated"  # ``%timeit``'s throwaway namespace
 
     def __init__(self, value: str) -> None:
+        # The questions rules and the lowering ask, as attributes: they are asked at every
+        # read, and looking a member up on an Enum class is slow before Python 3.12.
+        self.is_module = value == "module"
         # A function or lambda body: runs when called, its names vanish when it returns.
-        # (An attribute, not a property: the lowering asks at every read.)
         self.is_function = value in ("function", "lambda")
 
 

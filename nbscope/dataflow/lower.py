@@ -47,6 +47,8 @@ from .resolution import LexicalScope, resolve, target_depth, through_nested_func
 EAGER_ANNOTATIONS = sys.version_info < (3, 14)
 
 NodeHandler = Callable[..., None]
+# Looking a member up on an Enum class is slow before Python 3.12; bindings are many.
+_MODULE, _COMPREHENSION = ScopeKind.MODULE, ScopeKind.COMPREHENSION
 
 
 class NameEnvironment(Protocol):
@@ -200,13 +202,13 @@ class Lowering:
              scope: LexicalScope | None = None) -> None:
         scope = scope or self.scope
         guard = self.guards[-1] if self.guards else None
-        if scope.kind is ScopeKind.COMPREHENSION:  # not tracked at replay (see the ir docstring)
+        if scope.kind is _COMPREHENSION:  # not tracked at replay (see the ir docstring)
             self.record_binding(name, site, kind, guard, scope, scope.depth + 1)
             return
         depth = target_depth(scope, name)
         if depth is None:
             return
-        global_from_function = (depth == 0 and scope.kind is not ScopeKind.MODULE
+        global_from_function = (depth == 0 and scope.kind is not _MODULE
                                 and scope.in_function)
         binding = BindingKind.GLOBAL_IN_FUNCTION if global_from_function else kind
         event = Event(EventKind.BIND, name, site, binding, guard, function)
@@ -222,7 +224,7 @@ class Lowering:
             function = scope.enclosing_function()
             where, owner = ScopeKind.FUNCTION, function.owner if function else None
         elif depth == 0:
-            where, owner = ScopeKind.MODULE, None
+            where, owner = _MODULE, None
         else:
             where, owner = scope.kind, scope.owner
         self.facts.bindings.append(BindingSite(name, site, where, owner, kind, guard))

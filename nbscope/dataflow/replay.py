@@ -96,6 +96,7 @@ class _Frame:
         self.escaped = False
 
 
+_BLOCK, _LOOP, _TRY, _FUNCTION = FrameKind.BLOCK, FrameKind.LOOP, FrameKind.TRY, FrameKind.FUNCTION
 # Where each jump lands: the innermost frame of this kind (not left by the jump).
 _JUMP_TARGET = {Jump.BREAK: FrameKind.LOOP, Jump.CONTINUE: FrameKind.LOOP,
                 Jump.RETURN: FrameKind.FUNCTION, Jump.RAISE: FrameKind.TRY}
@@ -248,7 +249,7 @@ class Replay:
                 self.run(path, state)
             state.certain = certain
             return state
-        frame = self._push(FrameKind.BLOCK)
+        frame = self._push(_BLOCK)
         try:
             outcomes = [self.run(path, state.copy(certain=state.certain and single))
                         for path in op.paths]
@@ -269,7 +270,7 @@ class Replay:
     def _loop(self, op: Loop, state: State) -> State:
         entry = state
         head_in = entry.copy()
-        frame = self._push(FrameKind.LOOP)
+        frame = self._push(_LOOP)
         self._silence += 1
         try:
             for _ in range(_MAX_FIXPOINT_ROUNDS):
@@ -320,7 +321,7 @@ class Replay:
         diverted = self._divert_exits() if op.has_final else None
         points: list[State] = [state.copy()]
         self._catchers.append(points)
-        body_frame = self._push(FrameKind.TRY)
+        body_frame = self._push(_TRY)
         self._catching += catching
         first_verdict = len(self.verdicts)
         try:
@@ -337,7 +338,7 @@ class Replay:
             self._catchers.pop()
         body_verdicts = len(self.verdicts)
         outcomes = []
-        frame = self._push(FrameKind.BLOCK)
+        frame = self._push(_BLOCK)
         try:
             if not current.dead:
                 # ``else`` runs only when the body raised nothing.
@@ -494,7 +495,7 @@ class Replay:
     def _run_function_body(self, function: FunctionIR, state: State) -> State:
         returns: list[State] = []
         self._returns.append(returns)
-        self._push(FrameKind.FUNCTION)
+        self._push(_FUNCTION)
         try:
             end = self.run(function.body, state)
         finally:

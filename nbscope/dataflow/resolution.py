@@ -21,6 +21,9 @@ INLINED_COMPREHENSIONS = sys.version_info >= (3, 12)
 
 GENERATOR_OWNER = "<genexpr>"
 
+# Looking a member up on an Enum class is slow before Python 3.12; these run at every read.
+_MODULE, _CLASS, _COMPREHENSION = ScopeKind.MODULE, ScopeKind.CLASS, ScopeKind.COMPREHENSION
+
 
 @dataclass
 class LexicalScope:
@@ -50,32 +53,32 @@ class LexicalScope:
 def resolve(scope: LexicalScope, name: str) -> tuple[Resolve, int]:
     """How a read of ``name`` written in ``scope`` resolves, and the layer it reads."""
     kind = scope.kind
-    if kind is ScopeKind.MODULE:
+    if kind is _MODULE:
         return Resolve.NAME, 0
     if name in scope.names.globals:
         return Resolve.GLOBAL, 0
     if name in scope.names.nonlocals:
         return Resolve.FREE, -1
-    if kind is ScopeKind.CLASS:
+    if kind is _CLASS:
         if name not in scope.names.bound and _bound_in_enclosing_function(scope, name):
             return Resolve.FREE, -1
         return Resolve.NAME, scope.depth
     if name in scope.names.locals:
-        if kind is ScopeKind.COMPREHENSION:
+        if kind is _COMPREHENSION:
             return Resolve.FREE, -1  # bound by the comprehension before any read
         return Resolve.LOCAL, scope.depth
     crossed_function = kind.is_function
     outer = scope.parent
     while outer is not None:
-        if outer.kind is ScopeKind.MODULE:
+        if outer.kind is _MODULE:
             return Resolve.GLOBAL, 0
-        if outer.kind is not ScopeKind.CLASS:
+        if outer.kind is not _CLASS:
             if name in outer.names.globals:
                 return Resolve.GLOBAL, 0
             if name in outer.names.nonlocals:
                 return Resolve.FREE, -1
             if name in outer.names.locals:
-                if crossed_function or outer.kind is ScopeKind.COMPREHENSION:
+                if crossed_function or outer.kind is _COMPREHENSION:
                     return Resolve.FREE, -1
                 return Resolve.LOCAL, outer.depth
             if outer.kind.is_function:
@@ -88,7 +91,7 @@ def through_nested_function(scope: LexicalScope) -> bool:
     """Whether a read here of an enclosing function's local goes through a closure:
     from a generator expression always, from other comprehensions before Python 3.12,
     which runs them inline (PEP 709)."""
-    while scope.kind is ScopeKind.COMPREHENSION:
+    while scope.kind is _COMPREHENSION:
         if scope.owner == GENERATOR_OWNER or not INLINED_COMPREHENSIONS:
             return True
         assert scope.parent is not None
@@ -98,7 +101,7 @@ def through_nested_function(scope: LexicalScope) -> bool:
 
 def _bound_in_enclosing_function(scope: LexicalScope, name: str) -> bool:
     outer = scope.parent
-    while outer is not None and outer.kind is not ScopeKind.MODULE:
+    while outer is not None and outer.kind is not _MODULE:
         if outer.kind.is_function and name in outer.names.locals:
             return True
         outer = outer.parent
@@ -107,7 +110,7 @@ def _bound_in_enclosing_function(scope: LexicalScope, name: str) -> bool:
 
 def target_depth(scope: LexicalScope, name: str) -> int | None:
     """The layer a binding of ``name`` in ``scope`` goes to (None: an untracked ``nonlocal``)."""
-    if scope.kind is ScopeKind.MODULE:
+    if scope.kind is _MODULE:
         return 0
     if name in scope.names.globals:
         return 0

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from ..dataflow.cellfacts import BindingSite, CellFacts, ScopeKind
+from ..dataflow.cellfacts import BindingSite, CellFacts
 from ..dataflow.ir import BindingKind, CellIR, Event, Opaque, Site
 from ..findings import Cause, Evidence, Finding, Related, Severity
 from ..model import Cell, Notebook, Span
@@ -152,7 +152,7 @@ class Facts:
 
     def module_sites(self, name: str) -> list[BindingSite]:
         """Where the notebook binds ``name`` at the top level of a cell (document order)."""
-        return [b for b in self.sites(name) if b.scope is ScopeKind.MODULE]
+        return [b for b in self.sites(name) if b.scope.is_module]
 
     def global_writes(self, name: str) -> list[BindingSite]:
         return [b for b in self.sites(name) if b.binding is BindingKind.GLOBAL_IN_FUNCTION]

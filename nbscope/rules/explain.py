@@ -96,7 +96,7 @@ def _explain_verdict(facts: Facts, verdict: Verdict) -> Finding | None:
 
 def _unbound_name(facts: Facts, name: str, at: Site) -> Finding:
     """Explain a name that nothing binds before ``at`` (and no cell binds later)."""
-    elsewhere = [s for s in facts.sites(name) if s.scope is not ScopeKind.MODULE]
+    elsewhere = [s for s in facts.sites(name) if not s.scope.is_module]
     if elsewhere:
         return function_local.finding(facts, name, at, function_local.pick_site(elsewhere))
     import_line = facts.modules.import_line_for(name)
