@@ -273,7 +273,8 @@ def test_out_of_order_above_that_failed_says_where_run_all_stops() -> None:
 def test_a_del_inside_an_except_handler_explains_the_saved_error_as_at_top_level() -> None:
     """Every walker of a cell's operations sees inside ``except`` handlers too."""
     handler = "try:\n    1/0\nexcept ZeroDivisionError:\n    del d2\n"
-    for deleting in ("del d2\n", handler):
+    class_body = "class Cleanup:\n    global d2\n    del d2\n"  # runs when the class is defined
+    for deleting in ("del d2\n", handler, class_body):
         nb = Notebook("t.ipynb", (cell(1, "d2 = {}\n", 1), cell(2, deleting, 2),
                                   cell(3, "print(d2)", 3, name_error("d2"))))
         [found] = check_notebook(nb).findings
