@@ -6,8 +6,9 @@ object passed in (module and script lookups); nothing is printed or written.
 
 from __future__ import annotations
 
-from .dataflow.builder import build_cell
-from .dataflow.ir import CellIR
+from .dataflow.cellfacts import CellFacts
+from .dataflow.ipython import build_cell
+from .dataflow.ir import Catch, Resolve
 from .dataflow.replay import Replay, Status, Verdict, fresh_state
 from .environment import Environment, NoEnvironment
 from .findings import Finding, FirstFailure, NotebookReport
@@ -28,24 +29,26 @@ def check_notebook(notebook: Notebook, workspace: Environment | None = None) -> 
     world: Environment = workspace if workspace is not None else NoEnvironment()
     language = notebook.language
     if language is not None and not language.startswith(("python", "ipython")):
-        facts = Facts(notebook, (), world)
+        facts = Facts(notebook, (), (), world)
         return NotebookReport(notebook.path, findings=(not_python.finding(facts, language),))
-    cells = [build_cell(cell.index, cell.source, world) for cell in notebook.code_cells]
+    lowered = [build_cell(cell.index, cell.source, world) for cell in notebook.code_cells]
+    programs = [program for program, _ in lowered]
+    cell_facts = [cell for _, cell in lowered]
     replay = Replay(PROVIDED)
     state = fresh_state()
-    for cell in cells:
-        state = replay.run_cell(state, cell)
+    for program in programs:
+        state = replay.run_cell(state, program)
     replay.check_function_locals()
-    facts = Facts(notebook, cells, world)
+    facts = Facts(notebook, programs, cell_facts, world)
     code_findings = explain(facts, replay.verdicts)
     certain_reads = {(v.cell, v.use.name) for v in replay.verdicts
-                     if v.certain and v.status is Status.UNBOUND and v.use.catch.value == "none"}
+                     if v.certain and v.status is Status.UNBOUND and v.use.catch is Catch.NONE}
     findings = sorted(saved_session.findings(facts, reconstruct(notebook), code_findings,
                                              certain_reads), key=_position)
     return NotebookReport(
         path=notebook.path,
         findings=tuple(findings),
-        first_failure=_first_failure(cells, replay.verdicts),
+        first_failure=_first_failure(cell_facts, replay.verdicts),
     )
 
 
@@ -58,18 +61,18 @@ def _position(finding: Finding) -> tuple[int, int, int, str, str]:
 def _judged_alone(verdict: Verdict) -> bool:
     """A function's local read judged without a call: it fails only if called."""
     use = verdict.use
-    return not verdict.calls and use.resolve.value == "local" and use.depth > 0
+    return not verdict.calls and use.resolve is Resolve.LOCAL and use.depth > 0
 
 
-def _first_failure(cells: list[CellIR], verdicts: list[Verdict]) -> FirstFailure | None:
+def _first_failure(cells: list[CellFacts], verdicts: list[Verdict]) -> FirstFailure | None:
     """The first cell where Run All certainly stops: a syntax error or a certain NameError."""
     failing = next((v for v in verdicts if v.status is Status.UNBOUND and v.certain
-                    and v.use.catch.value == "none" and not _judged_alone(v)), None)
+                    and v.use.catch is Catch.NONE and not _judged_alone(v)), None)
     broken = next((c for c in cells if c.syntax_error is not None), None)
     if broken is not None and (failing is None or broken.cell <= failing.cell):
         return FirstFailure(broken.cell, None, "SyntaxError")
     if failing is None:
         return None
-    local = failing.use.resolve.value == "local" and failing.use.depth > 0
+    local = failing.use.resolve is Resolve.LOCAL and failing.use.depth > 0
     error = "UnboundLocalError" if local and not failing.use.free else "NameError"
     return FirstFailure(failing.cell, failing.use.name, error)

@@ -25,7 +25,7 @@ class Workspace:
     def for_notebook(cls, path: str) -> Workspace:
         return cls(os.path.dirname(os.path.abspath(path)))
 
-    # NameEnvironment: what the builder asks
+    # NameEnvironment: what the lowering of cells asks
     def star_import_names(self, module: str) -> frozenset[str] | None:
         return self._modules.star_import_names(module)
 

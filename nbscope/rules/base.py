@@ -9,14 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..dataflow.ir import (
-    BindingKind,
-    BindingSite,
-    CellIR,
-    Event,
-    Opaque,
-    Site,
-)
+from ..dataflow.cellfacts import BindingSite, CellFacts
+from ..dataflow.ir import BindingKind, CellIR, Event, Opaque, Site
 from ..environment import ModuleKnowledge
 from ..findings import Cause, Evidence, Finding, Related, Severity
 from ..model import Cell, Notebook, Span
@@ -54,20 +48,22 @@ class Message:
 
 
 class Facts:
-    """The notebook-wide facts rules explain with: cells and where each name is bound."""
+    """The notebook-wide facts rules explain with: cells, their programs (``irs``) and
+    facts (``cell_facts``), and where each name is bound."""
 
-    def __init__(self, notebook: Notebook, cells: Iterable[CellIR],
-                 modules: ModuleKnowledge) -> None:
+    def __init__(self, notebook: Notebook, programs: Iterable[CellIR],
+                 cell_facts: Iterable[CellFacts], modules: ModuleKnowledge) -> None:
         self.notebook = notebook
         self.cells: dict[int, Cell] = {cell.index: cell for cell in notebook.cells}
-        self.irs: dict[int, CellIR] = {ir.cell: ir for ir in cells}
+        self.irs: dict[int, CellIR] = {ir.cell: ir for ir in programs}
+        self.cell_facts: dict[int, CellFacts] = {facts.cell: facts for facts in cell_facts}
         self.modules = modules
         self.bindings: dict[str, list[BindingSite]] = {}
-        for ir in self.irs.values():
-            for binding in ir.bindings:
+        for facts in self.cell_facts.values():
+            for binding in facts.bindings:
                 self.bindings.setdefault(binding.name, []).append(binding)
-        self._maybe_bound = set().union(*(ir.unknown_names for ir in self.irs.values()))
-        self._opaque = any(ir.opaque for ir in self.irs.values())
+        self._maybe_bound = set().union(*(f.unknown_names for f in self.cell_facts.values()))
+        self._opaque = any(facts.opaque for facts in self.cell_facts.values())
 
     def unknowable(self, name: str) -> bool:
         """Whether something nbscope cannot read may bind ``name`` somewhere."""
@@ -79,7 +75,7 @@ class Facts:
         if not self._opaque:
             return None
         for ir in sorted(self.irs.values(), key=lambda ir: ir.cell):
-            if ir.cell < at.cell or not ir.opaque:
+            if ir.cell < at.cell or not self.cell_facts[ir.cell].opaque:
                 continue
             for op in ir.body:
                 if (isinstance(op, Opaque) and op.event.site is not None
@@ -92,7 +88,7 @@ class Facts:
 
     def module_sites(self, name: str) -> list[BindingSite]:
         """Where the notebook binds ``name`` at the top level of a cell (document order)."""
-        return [b for b in self.sites(name) if b.scope == "module"]
+        return [b for b in self.sites(name) if b.scope.is_module]
 
     def global_writes(self, name: str) -> list[BindingSite]:
         return [b for b in self.sites(name) if b.binding is BindingKind.GLOBAL_IN_FUNCTION]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..dataflow.ir import Call, Event, EventKind, Site, Use, in_order
+from ..dataflow.ir import Call, Event, EventKind, Guard, Site, Use, in_order
 from ..findings import Cause, Finding, Severity
 from .base import Facts, Message, Rule, where
 
@@ -64,12 +64,12 @@ SOME_PATHS = Message(
     "{subject}: it is assigned before this line only on some paths.",
     "Give `{name}` a value before the branch (a default), or assign it on every path.")
 _GUARDS = {
-    "if": ("an `if` branch", "the branch is not taken"),
-    "for": ("a `for` loop", "the loop runs zero times"),
-    "while": ("a `while` loop", "the loop runs zero times"),
-    "try": ("a `try` block", "the `try` block fails before that line"),
-    "except": ("an `except` handler", "no exception happens"),
-    "match": ("a `case` of a `match`", "no such case matches"),
+    Guard.IF: ("an `if` branch", "the branch is not taken"),
+    Guard.FOR: ("a `for` loop", "the loop runs zero times"),
+    Guard.WHILE: ("a `while` loop", "the loop runs zero times"),
+    Guard.TRY: ("a `try` block", "the `try` block fails before that line"),
+    Guard.EXCEPT: ("an `except` handler", "no exception happens"),
+    Guard.MATCH: ("a `case` of a `match`", "no such case matches"),
 }
 
 
@@ -102,7 +102,8 @@ def finding(facts: Facts, use: Use, at: Site, events: frozenset[Event],
         fields["place"] = where(deletion.site, at.cell)
     else:
         guarded = next((e for e in binds if e.guard), None)
-        if binds and all(e.guard in ("for", "while") for e in binds) and not _initial_only(events):
+        if (binds and all(e.guard is not None and e.guard.is_loop for e in binds)
+                and not _initial_only(events)):
             severity = Severity.INFO
         message = SOME_PATHS
         if guarded is not None and guarded.site is not None and guarded.guard in _GUARDS:

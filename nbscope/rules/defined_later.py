@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..dataflow.ir import BindingSite, Call, Event, Site, Use
+from ..dataflow.cellfacts import BindingSite
+from ..dataflow.ir import Call, Construct, Event, Site, Use
 from ..findings import Cause, Finding, Severity
 from .base import Facts, Message, Rule, where
 
@@ -90,6 +91,9 @@ def finding(facts: Facts, use: Use, at: Site, definition: BindingSite,
 def star_finding(facts: Facts, name: str, at: Site, star: Event) -> Finding:
     """No cell binds ``name`` by name, but a star import below may bind it."""
     assert star.site is not None
-    what = star.detail.split(" binds ")[0] if star.detail else "a star import"
+    if star.construct is Construct.STAR_IMPORT and star.code:
+        what = f"`{star.code}`"
+    else:
+        what = star.detail or "a star import"
     return facts.finding(RULE, name, at, STAR, {"star": what, "star_at": where(star.site, at.cell)},
                          related=(facts.related("definition", star.site, "star import"),))

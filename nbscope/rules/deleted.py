@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..dataflow.ir import Event, EventKind, Site, Use
+from ..dataflow.ir import Construct, Event, EventKind, Site, Use
 from ..findings import Cause, Finding, Severity
 from .base import Facts, Message, Rule, where
 
@@ -57,7 +57,7 @@ def finding(facts: Facts, use: Use, at: Site, removal: Event) -> Finding:
     assert removal.site is not None
     if removal.kind is EventKind.RESET:
         message = RESET
-    elif removal.detail == "except":
+    elif removal.construct is Construct.EXCEPT_UNBINDING:
         message = EXCEPT_END
     else:
         message = DEL

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..dataflow.ir import BindingKind, BindingSite, Site
+from ..dataflow.cellfacts import BindingSite, ScopeKind
+from ..dataflow.ir import BindingKind, Site
 from ..findings import Cause, Finding, Severity
 from .base import Facts, Message, Rule, where
 
@@ -45,7 +46,8 @@ print(results)
 """,
 )
 
-_PREFERENCE = ("function", "lambda", "isolated", "class", "comprehension")
+_PREFERENCE = (ScopeKind.FUNCTION, ScopeKind.LAMBDA, ScopeKind.ISOLATED, ScopeKind.CLASS,
+               ScopeKind.COMPREHENSION)
 
 
 def pick_site(sites: list[BindingSite]) -> BindingSite:
@@ -87,7 +89,8 @@ COMPREHENSION = Message(
     "`{name}` exists only inside the comprehension at {place}: comprehension variables do not "
     "leak out in Python 3.",
     "Use a `for` loop, or assign the value you need outside the comprehension.")
-_BY_SCOPE = {"function": FUNCTION, "lambda": FUNCTION, "class": CLASS_BODY, "isolated": TIMEIT}
+_BY_SCOPE = {ScopeKind.FUNCTION: FUNCTION, ScopeKind.LAMBDA: FUNCTION,
+             ScopeKind.CLASS: CLASS_BODY, ScopeKind.ISOLATED: TIMEIT}
 
 
 def finding(facts: Facts, name: str, at: Site, site: BindingSite) -> Finding:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 
-from ..dataflow.ir import CellIR, ImportSite
+from ..dataflow.cellfacts import CellFacts, ImportSite
 from ..findings import Cause, Finding, Severity
 from .base import Facts, Message, Rule
 from .typo import edit_distance
@@ -76,11 +76,11 @@ PYTHON2_MODULES = {
 
 def findings(facts: Facts) -> Iterator[Finding]:
     """One finding per import of a module that certainly cannot be found."""
-    for ir in facts.irs.values():
-        for record in ir.imports:
+    for cell in facts.cell_facts.values():
+        for record in cell.imports:
             if record.level or record.guarded:
                 continue
-            if not module_missing(facts, record.module, ir.cell):
+            if not module_missing(facts, record.module, cell.cell):
                 continue
             yield finding(facts, record, upload_evidence(facts, record.module))
 
@@ -100,6 +100,7 @@ def upload_evidence(facts: Facts, module: str) -> str | None:
         return "the notebook mounts a Google Drive to read files from"
     return None
 
+
 def saved_module_error(facts: Facts, top: str) -> int | None:
     """The cell whose saved output says module ``top`` was not found, if any.
 
@@ -115,11 +116,12 @@ def saved_module_error(facts: Facts, top: str) -> int | None:
                 return cell.index
     return None
 
+
 def mentions_install(facts: Facts, top: str) -> bool:
     """Whether a cell installs packages, or names ``top`` in a ``pip install`` line,
     even one commented out (``# !pip install evaluate``)."""
-    if any("install" in command for ir in facts.irs.values()
-           for command in ir.shell_commands):
+    if any("install" in command for cell in facts.cell_facts.values()
+           for command in cell.shell_commands):
         return True
     wanted = _normalized(top)
     for cell in facts.notebook.code_cells:
@@ -127,6 +129,7 @@ def mentions_install(facts: Facts, top: str) -> bool:
             if "install" in line and wanted in _normalized(line):
                 return True
     return False
+
 
 def module_missing(facts: Facts, module: str, cell: int) -> bool:
     """Whether importing ``module`` in ``cell`` certainly cannot find it."""
@@ -136,12 +139,12 @@ def module_missing(facts: Facts, module: str, cell: int) -> bool:
     if facts.notebook.is_colab and top in COLAB_PREINSTALLED:
         return False
     paths: list[str] = []
-    for ir in facts.irs.values():
-        if None in ir.sys_path_additions:
+    for cell_facts in facts.cell_facts.values():
+        if cell_facts.unnamed_sys_path:
             return False  # a folder nbscope cannot name joins sys.path
-        paths.extend(p for p in ir.sys_path_additions if p is not None)
+        paths.extend(cell_facts.sys_path_folders)
         # Shell commands in the importing cell itself run before its Python does.
-        if ir.cell <= cell and _writes_module(ir, top):
+        if cell_facts.cell <= cell and _writes_module(cell_facts, top):
             return False
     return facts.modules.module_missing(module, tuple(paths))
 
@@ -158,7 +161,7 @@ COLAB_PREINSTALLED = frozenset({
 _FETCHERS = ("unzip", "tar ", "git clone", "gdown", "cp ", "mv ", "7z ", "rsync", "svn ")
 
 
-def _writes_module(ir: CellIR, top: str) -> bool:
+def _writes_module(ir: CellFacts, top: str) -> bool:
     """Whether a cell may have written module ``top`` (``%%writefile``, ``!wget``, ``!unzip``)."""
     for path in ir.written_files:
         base = path.replace("\\", "/").split("/")

@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from enum import Enum
 
-from ..dataflow.ir import Branch, ClassBody, Delete, Loop, Op, Scope, Site, Try, Use
+from ..dataflow.ir import Construct, Delete, Op, Site, Use, walk
 from ..findings import Cause, Evidence, Finding, Related, Severity
 from ..history import History, Order
 from ..model import Cell, SavedError, Span
@@ -184,8 +184,9 @@ def _definitions(facts: Facts, name: str, cell: int) -> list[int]:
     cells = {site.site.cell for site in facts.module_sites(name)}
     cells |= {site.site.cell for site in facts.global_writes(name)}
     # A cell that is not valid Python binds nothing, whatever it was meant to bind.
-    cells |= {ir.cell for ir in facts.irs.values() if _unparsable(facts, ir.cell)
-              and name in ir.unknown_names and _assigns_in_text(facts.cells[ir.cell].source, name)}
+    cells |= {cell.cell for cell in facts.cell_facts.values() if not cell.parsed
+              and name in cell.unknown_names
+              and _assigns_in_text(facts.cells[cell.cell].source, name)}
     cells.discard(cell)
     return sorted(cells)
 
@@ -201,8 +202,8 @@ def _assigns_in_text(source: str, name: str) -> bool:
 
 
 def _unparsable(facts: Facts, cell: int) -> bool:
-    ir = facts.irs.get(cell)
-    return ir is not None and not ir.parsed
+    found = facts.cell_facts.get(cell)
+    return found is not None and not found.parsed
 
 
 def _count(facts: Facts, cell: int) -> str:
@@ -463,24 +464,16 @@ def _deletions(facts: Facts, name: str) -> list[int]:
 
 
 def _deletes(ops: Iterable[Op], name: str) -> bool:
-    for op in ops:
-        if isinstance(op, Delete) and op.name == name and op.depth == 0 \
-                and op.event.detail != "except":
-            return True
-        if isinstance(op, Branch) and any(_deletes(path, name) for path in op.paths):
-            return True
-        if isinstance(op, (Loop,)) and _deletes((*op.body, *op.orelse), name):
-            return True
-        if isinstance(op, Try) and _deletes((*op.body, *op.orelse, *op.final), name):
-            return True
-    return False
+    return any(isinstance(op, Delete) and op.name == name and op.depth == 0
+               and op.event.construct is not Construct.EXCEPT_UNBINDING for op in walk(ops))
 
 
 def _stale_output(facts: Facts, cell: Cell, name: str) -> Finding | None:
     """A saved NameError for a name the cell's source no longer reads: it was edited."""
     if _read_span(cell.source, name) is not None or _EVALUATES_TEXT.search(cell.source):
         return None  # read here, or code built from text (``eval(input())``) named it
-    if any(use.name == name for ir in facts.irs.values() for use in ir.function_reads):
+    if any(use.name == name for found in facts.cell_facts.values()
+           for use in found.function_reads):
         return None  # a function this cell calls may read it
     return _finding(facts, HIDDEN_STATE, SavedRead(cell, name, None, cell.index, {}, False),
                     STALE_TEXT, {"name": name, "count": _count(facts, cell.index)}, (),
@@ -607,23 +600,8 @@ def _failing_read(facts: Facts, cell: Cell, name: str) -> Span | None:
 
 
 def _first_use(ops: Iterable[Op], name: str) -> Span | None:
-    for op in ops:
-        if isinstance(op, Use) and op.name == name and op.site.span is not None:
-            return op.site.span
-        inner: tuple[Op, ...] = ()
-        if isinstance(op, Branch):
-            inner = tuple(i for path in op.paths for i in path)
-        elif isinstance(op, Loop):
-            inner = (*op.head, *op.body, *op.orelse)
-        elif isinstance(op, Try):
-            inner = (*op.body, *(i for h in op.handlers for i in h.body), *op.orelse,
-                     *op.final)
-        elif isinstance(op, (Scope, ClassBody)):
-            inner = op.body
-        found = _first_use(inner, name) if inner else None
-        if found is not None:
-            return found
-    return None
+    return next((op.site.span for op in walk(ops) if isinstance(op, Use) and op.name == name
+                 and op.site.span is not None), None)
 
 
 def _read_span(source: str, name: str) -> Span | None:

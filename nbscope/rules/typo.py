@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..dataflow.ir import BindingSite, Site
+from ..dataflow.cellfacts import BindingSite
+from ..dataflow.ir import Site
 from ..findings import Cause, Finding, Severity
 from ..names import BUILTIN_NAMES
 from .base import Facts, Message, Rule, before, where
@@ -73,7 +74,7 @@ def _same_line(a: Site, b: Site) -> bool:
 def _place_rank(site: BindingSite | None, at: Site) -> int:
     if site is None:
         return 3  # a built-in
-    if site.scope != "module":
+    if not site.scope.is_module:
         return 2
     return 0 if before(site.site, at) else 1
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..dataflow.ir import BindingSite, Use
+from ..dataflow.cellfacts import BindingSite
+from ..dataflow.ir import Use
 from ..findings import Cause, Finding, Severity
 from .base import Facts, Message, Rule, where
 
