@@ -97,3 +97,16 @@ def test_hook_fails_on_a_broken_notebook_and_passes_a_clean_one(
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "Passed" in passed.stdout
     assert "session_conf" not in passed.stdout
+
+
+def test_hook_and_action_definitions() -> None:
+    import yaml  # installed with pre-commit
+
+    [hook] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert (hook["id"], hook["entry"], hook["language"], hook["types_or"]) == (
+        "nbscope", "nbscope check", "python", ["jupyter"])
+    action = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
+    assert action["runs"]["using"] == "composite"
+    commands = [step.get("run", "") for step in action["runs"]["steps"]]
+    assert any("nbscope check --format github" in command for command in commands)
+    assert set(action["inputs"]) == {"paths", "args", "python-version"}
