@@ -12,7 +12,7 @@ from .dataflow.replay import Replay, Status, Verdict, fresh_state
 from .findings import Finding, FirstFailure, NotebookReport
 from .history import reconstruct
 from .model import Notebook
-from .names import PROVIDED
+from .names import PROVIDED, ProvidedNames
 from .rules import not_python, saved_session
 from .rules.base import Facts, ModuleKnowledge, NoModuleKnowledge
 from .rules.explain import explain
@@ -22,8 +22,12 @@ class _Nothing(NullEnvironment, NoModuleKnowledge):
     """Used when the caller gives no workspace: no files, no modules known."""
 
 
-def check_notebook(notebook: Notebook, workspace: object | None = None) -> NotebookReport:
-    """Analyse one notebook as Restart & Run All would run it (document order)."""
+def check_notebook(notebook: Notebook, workspace: object | None = None, *,
+                   extra_builtins: frozenset[str] = frozenset()) -> NotebookReport:
+    """Analyse one notebook as Restart & Run All would run it (document order).
+
+    ``extra_builtins`` are names the kernel or a framework injects (configuration).
+    """
     world = workspace if workspace is not None else _Nothing()
     language = notebook.language
     if language is not None and not language.startswith(("python", "ipython")):
@@ -32,13 +36,14 @@ def check_notebook(notebook: Notebook, workspace: object | None = None) -> Noteb
     environment: NameEnvironment = world  # type: ignore[assignment]
     modules: ModuleKnowledge = world  # type: ignore[assignment]
     cells = [build_cell(cell.index, cell.source, environment) for cell in notebook.code_cells]
-    replay = Replay(PROVIDED)
+    provided = ProvidedNames(PROVIDED.extra | extra_builtins) if extra_builtins else PROVIDED
+    replay = Replay(provided)
     state = fresh_state()
     for cell in cells:
         state = replay.run_cell(state, cell)
     replay.check_function_locals()
     facts = Facts(notebook, cells, modules)
-    code_findings = explain(facts, replay.verdicts)
+    code_findings = explain(facts, replay.verdicts, provided)
     certain_reads = {(v.cell, v.use.name) for v in replay.verdicts
                      if v.certain and v.status is Status.UNBOUND and v.use.catch.value == "none"}
     findings = sorted(saved_session.findings(facts, reconstruct(notebook), code_findings,
