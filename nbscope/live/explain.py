@@ -2,13 +2,14 @@
 session's facts.
 
 The engine (``check_notebook``) reads the notebook overlaid with this session's runs
-(``overlay``), so its saved-session rules explain the failure from the session's own counts
-and errors: the defining cell has not run, ran and raised, or ran before a ``del``. Code
-findings explain the rest (a function-local name, a typo, a missing import or module).
-This module adds what only a live kernel knows: whether the defining cell ran before a
-restart (the document's saved count, IPython's history database), code that bound the name
-but is no longer in the notebook, and names in the kernel's namespace. Pure: everything
-outside comes in through ``Evidence``.
+(``overlay``), cut to the cells that can matter for the name (``relevant``), so its
+saved-session rules explain the failure from the session's own counts and errors: the
+defining cell has not run, ran and raised, or ran before a ``del``. Code findings explain
+the rest (a function-local name, a typo, a missing import or module). This module adds
+what only a live kernel knows: whether the defining cell ran before a restart (the
+document's saved count, IPython's history database), code that bound the name but is no
+longer in the notebook, and names in the kernel's namespace. Pure: everything outside
+comes in through ``KernelFacts``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ..analyze import bound_names, check_notebook
 from ..findings import Cause, Evidence, Finding
 from .history_db import PastInput, notebook_sessions
 from .overlay import LiveNotebook
+from .relevant import relevant_slice
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +68,11 @@ class LiveExplanation:
 def explain(live: LiveNotebook, failure: Failure, evidence: KernelFacts) -> LiveExplanation:
     """The explanation of ``failure`` in ``live``'s notebook and session."""
     cell = live.cell_of(failure.count)
-    report = check_notebook(live.notebook, evidence.workspace)
-    found = _pick(report.findings, cell, failure)
+    sliced = relevant_slice(live.notebook, failure.name, {cell} if cell else set())
+    found = _pick(check_notebook(sliced, evidence.workspace).findings, cell, failure)
+    if found is None and len(sliced.cells) < len(live.notebook.code_cells):
+        # Nothing in the slice explains it: ask about the whole notebook before giving up.
+        found = _pick(check_notebook(live.notebook, evidence.workspace).findings, cell, failure)
     builder = _Composer(live, failure, evidence, cell)
     return builder.compose(found)
 
