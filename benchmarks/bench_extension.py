@@ -37,13 +37,21 @@ def _bench(n):
     for i in range(n):
         _ip.run_cell("pass", store_history=True, cell_id=f"bench-{i}")
     return (_t.thread_time() - start) / n
+def _loaded(n):
+    _ip.run_line_magic("load_ext", "nbscope")
+    try:
+        return _bench(n)
+    finally:
+        _ip.run_line_magic("unload_ext", "nbscope")
 def _paired(pairs, n):
     without, loaded = [], []
-    for _ in range(pairs):
-        without.append(_bench(n))
-        _ip.run_line_magic("load_ext", "nbscope")
-        loaded.append(_bench(n))
-        _ip.run_line_magic("unload_ext", "nbscope")
+    for pair in range(pairs):  # ABBA: which side runs first alternates
+        if pair % 2:
+            loaded.append(_loaded(n))
+            without.append(_bench(n))
+        else:
+            without.append(_bench(n))
+            loaded.append(_loaded(n))
     extra = [b - a for a, b in zip(without, loaded)]
     return _s.median(without), _s.median(loaded), _s.median(extra)
 """

@@ -98,7 +98,9 @@ class LiveKernel:
     def run(self, source: str, cell_id: str | None = None, timeout: float = 60) -> Outcome:
         content = {"code": source, "silent": False, "store_history": True,
                    "user_expressions": {}, "allow_stdin": False, "stop_on_error": False}
-        metadata = {"cellId": cell_id} if cell_id else {}
+        # What JupyterLab sends with every execute request.
+        metadata = ({"deletedCells": [], "recordTiming": False, "cellId": cell_id}
+                    if cell_id else {})
         message = self.client.session.msg("execute_request", content, metadata=metadata)
         self.client.shell_channel.send(message)
         msg_id = message["header"]["msg_id"]

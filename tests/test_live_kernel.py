@@ -117,6 +117,23 @@ def test_missing_import(kernel: LiveKernel) -> None:
     assert "`import statistics`" in text
 
 
+def test_module_that_was_never_uploaded(kernel: LiveKernel) -> None:
+    scenario(kernel, ("up", "from google.colab import files\nuploaded = files.upload()"),
+             ("imp", "from my_text_helpers import clean_text"),
+             ("use", "print(clean_text('A  b'))"))
+    before = kernel.run_notebook_cell("use").explanation
+    assert "(missing-module)" in before
+    assert "`clean_text` is imported in cell 3 (above this cell), which has not run in this " \
+           "kernel session. Running it will fail too: `my_text_helpers` cannot be imported" \
+        in before
+    assert "%%writefile my_text_helpers.py" in before
+    assert kernel.run_notebook_cell("imp").error["ename"] == "ModuleNotFoundError"
+    after = kernel.run_notebook_cell("use").explanation
+    assert "`clean_text` comes from the import in cell 3, which failed in this session " \
+           "(In [" in after
+    assert "No module named 'my_text_helpers'" in after
+
+
 def test_definition_that_raised_in_this_session(kernel: LiveKernel) -> None:
     scenario(kernel, ("read", "scores_table = open('no_such_scores.csv').read()"),
              ("use", "print(len(scores_table))"))

@@ -69,12 +69,13 @@ def explain(live: LiveNotebook, failure: Failure, evidence: KernelFacts) -> Live
     """The explanation of ``failure`` in ``live``'s notebook and session."""
     cell = live.cell_of(failure.count)
     sliced = relevant_slice(live.notebook, failure.name, {cell} if cell else set())
-    found = _pick(check_notebook(sliced, evidence.workspace).findings, cell, failure)
+    findings = check_notebook(sliced, evidence.workspace).findings
+    found = _pick(findings, cell, failure)
     if found is None and len(sliced.cells) < len(live.notebook.code_cells):
         # Nothing in the slice explains it: ask about the whole notebook before giving up.
-        found = _pick(check_notebook(live.notebook, evidence.workspace).findings, cell, failure)
-    builder = _Composer(live, failure, evidence, cell)
-    return builder.compose(found)
+        findings = check_notebook(live.notebook, evidence.workspace).findings
+        found = _pick(findings, cell, failure)
+    return _Composer(live, failure, evidence, cell, findings).compose(found)
 
 
 def _pick(findings: Iterable[Finding], cell: int | None, failure: Failure) -> Finding | None:
@@ -93,8 +94,9 @@ class _Composer:
     """Words for one explanation; one method per kind of cause."""
 
     def __init__(self, live: LiveNotebook, failure: Failure, evidence: KernelFacts,
-                 cell: int | None) -> None:
+                 cell: int | None, findings: tuple[Finding, ...]) -> None:
         self.live, self.failure, self.evidence, self.cell = live, failure, evidence, cell
+        self.findings = findings
         self.name = failure.name
         self._past: list[PastInput] | None = None
 
@@ -135,6 +137,12 @@ class _Composer:
         if below:
             fix += (f" {self._label(d).capitalize()} is below this one: move it above "
                     f"{self._label(self.cell)} so that Restart & Run All works too.")
+        missing = next((f for f in self.findings if f.cell == d
+                        and f.cause is Cause.MISSING_MODULE), None)
+        if missing is not None:
+            # Running the import will not help while its module is nowhere to be found.
+            message += f" Running it will fail too: {missing.message}"
+            cause, fix = Cause.MISSING_MODULE, missing.fix
         return self._make(cause, message, fix, facts, found)
 
     def _failed(self, found: Finding) -> LiveExplanation:
