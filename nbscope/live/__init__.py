@@ -3,5 +3,6 @@
 ``extension`` is the IPython front end (the only module here that imports IPython's
 shell machinery); ``session`` records what ran, ``locate`` finds the notebook,
 ``history_db`` reads earlier sessions, ``overlay`` lays the session over the notebook,
-``explain`` and ``report`` ask the CLI's engine, ``render`` writes text and HTML.
+``relevant`` cuts it to the cells that can matter for one name, ``explain`` and
+``report`` ask the CLI's engine, ``render`` writes text and HTML.
 """
