@@ -7,7 +7,7 @@ object passed in (module and script lookups); nothing is printed or written.
 from __future__ import annotations
 
 from .dataflow.builder import NameEnvironment, NullEnvironment, build_cell
-from .dataflow.ir import CellIR
+from .dataflow.ir import BindingKind, CellIR
 from .dataflow.replay import Replay, Status, Verdict, fresh_state
 from .findings import Finding, FirstFailure, NotebookReport
 from .history import reconstruct
@@ -53,6 +53,14 @@ def check_notebook(notebook: Notebook, workspace: object | None = None, *,
         findings=tuple(findings),
         first_failure=_first_failure(cells, replay.verdicts),
     )
+
+
+def bound_names(source: str, workspace: object | None = None) -> frozenset[str]:
+    """The names one cell's code binds in the notebook's namespace when it runs to the
+    end (top level, or ``global`` in a function), read as every cell is read here."""
+    ir = build_cell(1, source, workspace if workspace is not None else _Nothing())
+    return frozenset(site.name for site in ir.bindings if site.scope == "module"
+                     or site.binding is BindingKind.GLOBAL_IN_FUNCTION)
 
 
 def _position(finding: Finding) -> tuple[int, int, int, str, str]:
