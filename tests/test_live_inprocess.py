@@ -76,6 +76,32 @@ def test_loaded_mid_session_matches_earlier_runs_by_text(shell, capsys, tmp_path
     assert "(deleted)" in text and "cell 2 ran `del mid_rows`" in text
 
 
+def test_runs_from_before_loading_keep_the_counts_ipython_gave_them(shell) -> None:
+    # Before IPython 9 a stored run nested in a cell has the count of the cell around it
+    # but a slot of In of its own: In's positions are then not counts.
+    shell.run_cell("inner_count = get_ipython().run_cell('inner_value = 1', "
+                   "store_history=True).execution_count", store_history=True)
+    shell.run_cell("outer_value = 2", store_history=True)
+    shell.run_line_magic("load_ext", "nbscope")
+    runs = shell._nbscope_record.runs()
+    assert [run.count for run in runs if run.source == "inner_value = 1"] == \
+        [shell.user_ns["inner_count"]]
+    assert [run.count for run in runs if run.source == "outer_value = 2"] == \
+        [shell.execution_count - 1]
+
+
+def test_a_run_kept_out_of_the_history_is_not_recorded_or_explained(shell, capsys) -> None:
+    # IPython 9 gives such a run the count of the next stored run; IPython 8 gives it none.
+    shell.run_line_magic("load_ext", "nbscope")
+    recorded = len(shell._nbscope_record)
+    capsys.readouterr()
+    shell.run_cell("print(unstored_name)", store_history=False)
+    captured = capsys.readouterr()
+    assert "NameError" in captured.out + captured.err
+    assert "nbscope" not in captured.out + captured.err
+    assert len(shell._nbscope_record) == recorded
+
+
 def test_report_magic_and_its_notebook_option(shell, capsys, tmp_path: Path) -> None:
     shell.run_line_magic("load_ext", "nbscope")
     capsys.readouterr()

@@ -74,17 +74,22 @@ class LiveExtension:
             delattr(shell, _ATTRIBUTE)
 
     def seed(self) -> None:
-        """Runs from before the extension was loaded: the session's ``In``."""
-        history = getattr(self.shell, "history_manager", None)
-        raw = getattr(history, "input_hist_raw", None) or []
-        self.record.seed((count, source) for count, source in enumerate(raw) if count)
+        """Runs from before the extension was loaded: the inputs IPython stored, each under
+        the count it gave the input (its ``_i<count>`` variables). A position in ``In`` is
+        not a count: before IPython 9 a ``run_cell(..., store_history=True)`` nested in a
+        cell runs under the count of the cell around it, yet takes a slot of ``In`` of its
+        own, so the positions after it name counts that no run had."""
+        namespace = getattr(self.shell, "user_ns", None) or {}
+        inputs = [(int(key[2:]), value) for key, value in list(namespace.items())
+                  if key.startswith("_i") and key[2:].isdigit() and isinstance(value, str)]
+        self.record.seed(sorted(inputs))
 
     # --- the hot path ---------------------------------------------------------------
 
     def after_cell(self, result: Any) -> None:
-        info = result.info
-        if info is None or not info.store_history or result.execution_count is None:
+        if not _stored(result):
             return
+        info = result.info
         self.record.record_run(result.execution_count, info.cell_id, info.raw_cell)
         if result.error_in_exec is not None or result.error_before_exec is not None:
             self._note_error(result)
@@ -133,7 +138,7 @@ class LiveExtension:
             match = _QUOTED.search(str(value))
             name = match.group(1) if match else None
         result = getattr(self.shell.displayhook, "exec_result", None)
-        if not name or result is None or result.execution_count is None:
+        if not name or result is None or not _stored(result):
             return None
         count, info = result.execution_count, result.info
         self.seed()
@@ -182,6 +187,15 @@ class LiveExtension:
         report = build_report(live, facts.namespace, facts.workspace)
         display({"text/plain": render.report_text(report),
                  "text/html": render.report_html(report)}, raw=True)
+
+
+def _stored(result: Any) -> bool:
+    """Whether a run is one of the session's numbered inputs, ``In [count]``. IPython 9
+    gives every run an ``execution_count``, even one not stored in the history (it is the
+    count the next stored run will have); IPython 8 gives such a run none."""
+    info = result.info
+    return (info is not None and info.store_history and not info.silent
+            and result.execution_count is not None)
 
 
 def _handler_for(extension: LiveExtension):
