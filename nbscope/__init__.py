@@ -2,7 +2,8 @@
 
 The public API is small: ``check_notebook`` analyses a loaded ``Notebook``;
 ``load_notebook`` reads one from disk; findings are ``Finding`` records whose
-``cause`` is one of ``Cause``.
+``cause`` is one of ``Cause``. ``%load_ext nbscope`` in IPython or Jupyter loads the live
+extension (``nbscope.live``), which explains a NameError the moment it happens.
 """
 
 from __future__ import annotations
@@ -15,5 +16,19 @@ from .loader import load_notebook  # noqa: E402
 
 __all__ = [
     "Cause", "Finding", "NotebookReport", "Severity", "__version__", "check_notebook",
-    "load_notebook",
+    "load_ipython_extension", "load_notebook", "unload_ipython_extension",
 ]
+
+
+def load_ipython_extension(ipython: object) -> None:
+    """``%load_ext nbscope``: imported here lazily, so ``import nbscope`` stays light."""
+    from .live.extension import load_ipython_extension as load
+
+    load(ipython)
+
+
+def unload_ipython_extension(ipython: object) -> None:
+    """``%unload_ext nbscope``: removes every hook and handler the extension added."""
+    from .live.extension import unload_ipython_extension as unload
+
+    unload(ipython)

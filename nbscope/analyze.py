@@ -8,23 +8,25 @@ from __future__ import annotations
 
 from .dataflow.cellfacts import CellFacts
 from .dataflow.ipython import build_cell
-from .dataflow.ir import Catch, Resolve
+from .dataflow.ir import BindingKind, Catch, Resolve
 from .dataflow.replay import Replay, Status, Verdict, fresh_state
 from .environment import Environment, NoEnvironment
 from .findings import Finding, FirstFailure, NotebookReport
 from .history import reconstruct
 from .model import Notebook
-from .names import PROVIDED
+from .names import PROVIDED, ProvidedNames
 from .rules import not_python, saved_session
 from .rules.base import Facts
 from .rules.explain import explain
 
 
-def check_notebook(notebook: Notebook, workspace: Environment | None = None) -> NotebookReport:
+def check_notebook(notebook: Notebook, workspace: Environment | None = None, *,
+                   extra_builtins: frozenset[str] = frozenset()) -> NotebookReport:
     """Analyse one notebook as Restart & Run All would run it (document order).
 
     ``workspace`` answers questions about files and modules (``Workspace``); without
-    one, no module or script is known.
+    one, no module or script is known. ``extra_builtins`` are names the kernel or a
+    framework injects (configuration).
     """
     world: Environment = workspace if workspace is not None else NoEnvironment()
     language = notebook.language
@@ -34,13 +36,14 @@ def check_notebook(notebook: Notebook, workspace: Environment | None = None) -> 
     lowered = [build_cell(cell.index, cell.source, world) for cell in notebook.code_cells]
     programs = [program for program, _ in lowered]
     cell_facts = [cell for _, cell in lowered]
-    replay = Replay(PROVIDED)
+    provided = ProvidedNames(PROVIDED.extra | extra_builtins) if extra_builtins else PROVIDED
+    replay = Replay(provided)
     state = fresh_state()
     for program in programs:
         state = replay.run_cell(state, program)
     replay.check_function_locals()
     facts = Facts(notebook, programs, cell_facts, world)
-    code_findings = explain(facts, replay.verdicts)
+    code_findings = explain(facts, replay.verdicts, provided)
     certain_reads = {(v.cell, v.use.name) for v in replay.verdicts
                      if v.certain and v.status is Status.UNBOUND and v.use.catch is Catch.NONE}
     findings = sorted(saved_session.findings(facts, reconstruct(notebook), code_findings,
@@ -50,6 +53,14 @@ def check_notebook(notebook: Notebook, workspace: Environment | None = None) -> 
         findings=tuple(findings),
         first_failure=_first_failure(cell_facts, replay.verdicts),
     )
+
+
+def bound_names(source: str, workspace: Environment | None = None) -> frozenset[str]:
+    """The names one cell's code binds in the notebook's namespace when it runs to the
+    end (top level, or ``global`` in a function), read as every cell is read here."""
+    _, facts = build_cell(1, source, workspace if workspace is not None else NoEnvironment())
+    return frozenset(site.name for site in facts.bindings if site.scope.is_module
+                     or site.binding is BindingKind.GLOBAL_IN_FUNCTION)
 
 
 def _position(finding: Finding) -> tuple[int, int, int, str, str]:

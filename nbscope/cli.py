@@ -1,25 +1,28 @@
-"""The ``nbscope`` command: argument handling, walking paths, printing, exit status.
+"""The ``nbscope`` command: options and configuration, the run, printing, exit status.
 
 ``main(argv)`` returns the exit status (0: nothing at or above ``--fail-on``;
 1: findings; 2: a usage or input error) and never calls ``sys.exit`` itself.
+What happens to each notebook is ``checking.check_path``; which files are read
+is ``paths``; the settings are ``config``; the output is ``report``.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import functools
 import os
 import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
-from . import __version__
-from .analyze import check_notebook
-from .findings import NotebookReport, Severity
-from .loader import load_notebook
-from .model import NotebookReadError
-from .report import FORMATS
+from . import __version__, config
+from .checking import CheckedNotebook, Settings, check_path
+from .paths import select_notebooks
+from .report import FORMATS, Run
+from .report.progress import Progress
+from .report.progress import wanted as progress_wanted
 from .rules import REGISTRY, find_rule
-from .workspace import Workspace
 
 DESCRIPTION = """\
 Find and explain NameErrors in Jupyter and Colab notebooks before they bite:
@@ -33,8 +36,16 @@ examples:
   nbscope check analysis.ipynb          check one notebook
   nbscope check notebooks/              every .ipynb below a folder
   nbscope check --format json nb.ipynb  machine-readable report (schema 1)
+  nbscope check --format github nbs/    annotations on the pull request's lines
+  nbscope check --format sarif nbs/ > nbscope.sarif   for code scanning
 
-exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or input error"""
+configuration: [tool.nbscope] in the nearest pyproject.toml above the checked
+paths (or --config FILE); an option given here takes the place of the setting.
+suppressions: `# noqa: NS001` on the line, cell tag `nbscope-ignore[:NS001]`,
+notebook metadata {"nbscope": {"ignore": ["NS001"]}}.
+
+exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or input error
+(a notebook that cannot be read, a path that holds no notebook, a bad setting)"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,15 +67,34 @@ def build_parser() -> argparse.ArgumentParser:
                             "folders and .ipynb_checkpoints)")
     check.add_argument("--format", choices=sorted(FORMATS), default="text",
                        help="output format (default: text)")
-    check.add_argument("--fail-on", choices=["error", "warning", "info", "never"],
-                       default="error",
+    check.add_argument("--fail-on", choices=list(config.FAIL_ON), default=None,
                        help="lowest severity that makes the exit status 1 (default: error)")
+    check.add_argument("--exit-zero", action="store_true",
+                       help="exit 0 even when findings are reported (report-only jobs); "
+                            "input and usage errors still exit 2")
     check.add_argument("--select", metavar="CODES",
                        help="only report these rule codes, comma-separated (e.g. NS001,NS003)")
     check.add_argument("--ignore", metavar="CODES",
                        help="do not report these rule codes, comma-separated")
+    check.add_argument("--exclude", metavar="GLOBS",
+                       help="skip notebooks matching these globs, comma-separated "
+                            "(e.g. 'drafts/,*_scratch.ipynb')")
+    check.add_argument("--saved-session", choices=list(config.SAVED_SESSION), default=None,
+                       help="findings from the saved session (NS009-NS012): 'error' fails the "
+                            "build, 'warn' reports them as warnings, 'off' hides them "
+                            "(default: each rule's own severity)")
+    check.add_argument("--config", metavar="FILE",
+                       help="read settings from FILE ([tool.nbscope] of a pyproject.toml, or "
+                            "the top level of another TOML file)")
+    check.add_argument("--no-config", action="store_true",
+                       help="ignore every pyproject.toml: only command-line options")
     check.add_argument("--jobs", type=int, default=0, metavar="N",
                        help="notebooks checked in parallel (default: one per CPU)")
+    check.add_argument("-q", "--quiet", action="store_true",
+                       help="no progress bar, and no summary line when nothing is reported")
+    check.add_argument("--color", choices=["auto", "always", "never"], default="auto",
+                       help="color the text report (default: auto, on a terminal unless "
+                            "NO_COLOR is set)")
 
     rule = commands.add_parser("rule", help="explain a rule, or list them all",
                                description="Show the documentation of a rule by code "
@@ -91,81 +121,93 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     try:
-        selected = _codes(args.select)
-        ignored = _codes(args.ignore) or set()
-    except ValueError as error:
+        settings = _configuration(args)
+    except ValueError as error:  # ConfigError too
         print(f"nbscope: {error}", file=sys.stderr)
         return 2
     if args.jobs < 0:
         print("nbscope: --jobs takes a number of processes, 0 for one per CPU", file=sys.stderr)
         return 2
-    paths = list(_notebook_paths(args.paths))
-    reports: list[NotebookReport] = []
-    sources: dict[str, str] = {}
-    for report, cell_sources in _check_all(paths, args.jobs):
-        reports.append(report)
-        sources.update(cell_sources)
-    if not paths:
-        print(f"nbscope: no notebooks (.ipynb) found in {', '.join(args.paths)}",
-              file=sys.stderr)
-    reports = [_filtered(report, selected, ignored) for report in reports]
-    sys.stdout.write(FORMATS[args.format](reports, sources))
-    if any(report.error is not None for report in reports):
+    selection = select_notebooks(args.paths, settings.exclude, settings.root)
+    for path, reason in selection.path_errors:
+        print(f"nbscope: {path}: {reason}", file=sys.stderr)
+    check_settings = Settings(
+        select=settings.select, ignore=settings.ignore, saved_session=settings.saved_session,
+        module_folders=settings.module_folders, extra_builtins=settings.extra_builtins,
+        file_positions=args.format in ("github", "sarif"))
+    progress = Progress(sys.stderr, len(selection.notebooks),
+                        progress_wanted(sys.stderr, args.quiet, len(selection.notebooks)))
+    checked = []
+    try:
+        for item in _check_all(selection.notebooks, check_settings, args.jobs):
+            checked.append(item)
+            progress.advance()
+    finally:
+        progress.close()
+    run = Run(checked, fail_on=settings.fail_on, excluded=selection.excluded,
+              path_errors=selection.path_errors, color=_color(args.color))
+    run = dataclasses.replace(run, status=_status(run, args.exit_zero))
+    quiet_and_clean = args.quiet and args.format == "text" and not any(
+        item.report.findings or item.report.error for item in checked)
+    if not quiet_and_clean:
+        sys.stdout.write(FORMATS[args.format](run))
+    return run.status
+
+
+def _configuration(args: argparse.Namespace) -> config.Config:
+    """The configuration file's settings, with the command line's options in their place."""
+    found = args.config or (None if args.no_config else config.find(args.paths))
+    settings = config.load(found, _code_of) if found else config.Config(root=os.getcwd())
+    changes: dict[str, object] = {}
+    if args.select is not None:
+        changes["select"] = _codes(args.select)
+    if args.ignore is not None:
+        changes["ignore"] = frozenset(_codes(args.ignore))
+    if args.exclude is not None:
+        changes["exclude"] = tuple(g.strip() for g in args.exclude.split(",") if g.strip())
+    if args.fail_on is not None:
+        changes["fail_on"] = args.fail_on
+    if args.saved_session is not None:
+        changes["saved_session"] = args.saved_session
+    return dataclasses.replace(settings, **changes)
+
+
+def _status(run: Run, exit_zero: bool) -> int:
+    if run.unreadable or run.path_errors:
         return 2
-    return 1 if _fails(reports, args.fail_on) else 0
+    failing = any(run.failing(report) for report in run.reports)
+    return 1 if failing and not exit_zero else 0
+
+
+def _color(choice: str) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
 
 
 # Fewer notebooks than this are checked in this process: a pool would cost more.
 _POOL_THRESHOLD = 16
-_WORKSPACES: dict[str, Workspace] = {}  # per process: one per notebook folder
 
 
-def _check_all(paths: list[str], jobs: int
-               ) -> Iterator[tuple[NotebookReport, dict[str, str]]]:
+def _check_all(paths: list[str], settings: Settings, jobs: int) -> Iterator[CheckedNotebook]:
     """Check every path, in order; in worker processes when there are many."""
+    check = functools.partial(check_path, settings=settings)
     workers = jobs if jobs > 0 else (os.cpu_count() or 1)
     if workers == 1 or len(paths) < _POOL_THRESHOLD:
-        yield from map(_check_one, paths)
+        yield from map(check, paths)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_check_one, paths, chunksize=8)
+        yield from pool.map(check, paths, chunksize=8)
 
 
-def _check_one(path: str) -> tuple[NotebookReport, dict[str, str]]:
-    """One notebook's report, and its cells' sources (for excerpts in the text report)."""
-    try:
-        notebook = load_notebook(path)
-    except NotebookReadError as error:
-        return NotebookReport(path=path, error=str(error)), {}
-    folder = os.path.dirname(os.path.abspath(path))
-    workspace = _WORKSPACES.setdefault(folder, Workspace(folder))
-    report = check_notebook(notebook, workspace)
-    cited = {found.cell for found in report.findings}
-    sources = {f"{path}\0{cell.index}": cell.source for cell in notebook.cells
-               if cell.index in cited}
-    return report, sources
+def _code_of(code_or_name: str) -> str | None:
+    rule = find_rule(code_or_name)
+    return rule.code if rule is not None else None
 
 
-def _notebook_paths(paths: Sequence[str]) -> Iterator[str]:
-    for path in paths:
-        if os.path.isdir(path):
-            yield from _walk(path)
-        else:
-            yield path  # a missing or odd file becomes that notebook's one-line error
-
-
-def _walk(folder: str) -> Iterator[str]:
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs
-                         if not d.startswith(".") and d != "__pycache__")
-        for name in sorted(files):
-            if name.endswith(".ipynb"):
-                yield os.path.join(root, name)
-
-
-def _codes(text: str | None) -> set[str] | None:
-    if text is None:
-        return None
+def _codes(text: str) -> frozenset[str]:
     if not text.strip(", "):
         raise ValueError("--select and --ignore need at least one rule code")
     codes = set()
@@ -173,27 +215,11 @@ def _codes(text: str | None) -> set[str] | None:
         part = part.strip()
         if not part:
             continue
-        rule = find_rule(part)
-        if rule is None:
+        code = _code_of(part)
+        if code is None:
             raise ValueError(f"unknown rule {part!r} (see `nbscope rule` for the list)")
-        codes.add(rule.code)
-    return codes
-
-
-def _filtered(report: NotebookReport, selected: set[str] | None,
-              ignored: set[str]) -> NotebookReport:
-    if selected is None and not ignored:
-        return report
-    kept = tuple(f for f in report.findings
-                 if (selected is None or f.code in selected) and f.code not in ignored)
-    return NotebookReport(report.path, report.error, kept, report.first_failure)
-
-
-def _fails(reports: Sequence[NotebookReport], fail_on: str) -> bool:
-    if fail_on == "never":
-        return False
-    threshold = Severity(fail_on).rank
-    return any(f.severity.rank >= threshold for report in reports for f in report.findings)
+        codes.add(code)
+    return frozenset(codes)
 
 
 def _rule(code: str | None) -> int:

@@ -16,9 +16,12 @@ from .imports_env import ModuleEnvironment
 class Workspace:
     """Module and script lookups for notebooks in one folder (an ``Environment``)."""
 
-    def __init__(self, notebook_dir: str | None) -> None:
+    def __init__(self, notebook_dir: str | None, extra_paths: tuple[str, ...] = ()) -> None:
+        """``extra_paths``: more folders of local modules (configuration), searched after
+        the notebook's own folder; relative ones are taken from the notebook's folder."""
         self.notebook_dir = notebook_dir
-        self._modules = ModuleEnvironment(notebook_dir)
+        self.extra_paths = extra_paths
+        self._modules = ModuleEnvironment(notebook_dir, extra_paths)
         self._with_paths: dict[tuple[str, ...], ModuleEnvironment] = {}
 
     @classmethod
@@ -43,5 +46,5 @@ class Workspace:
         environment = self._modules
         if extra_paths:
             environment = self._with_paths.setdefault(
-                extra_paths, ModuleEnvironment(self.notebook_dir, extra_paths))
+                extra_paths, ModuleEnvironment(self.notebook_dir, self.extra_paths + extra_paths))
         return environment.locate(module) is None

@@ -225,7 +225,7 @@ def test_folder_recursion_skips_checkpoints_and_hidden_folders(tmp_path: Path, c
 
 
 def test_folder_without_notebooks_says_so(tmp_path: Path, capsys) -> None:
-    assert main(["check", str(tmp_path)]) == 0
+    assert main(["check", str(tmp_path)]) == 2  # a mistyped folder in CI must not pass
     assert "no notebooks" in capsys.readouterr().err
 
 

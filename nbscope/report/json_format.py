@@ -3,38 +3,50 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from typing import Any
 
 from .. import __version__
-from ..findings import Finding, NotebookReport, Related, Severity
+from ..checking import CheckedNotebook
+from ..findings import Finding, Related, Severity
+from . import Run
 
 SCHEMA = 1
 
 
-def render(reports: Sequence[NotebookReport], sources: dict[str, str]) -> str:
-    return json.dumps(document(reports), indent=2, ensure_ascii=False) + "\n"
+def render(run: Run) -> str:
+    return json.dumps(document(run), indent=2, ensure_ascii=False) + "\n"
 
 
-def document(reports: Sequence[NotebookReport]) -> dict[str, Any]:
+def document(run: Run) -> dict[str, Any]:
+    reports = run.reports
     findings = [f for report in reports for f in report.findings]
     by_severity = {severity.value: 0 for severity in Severity}
     for found in findings:
         by_severity[found.severity.value] += 1
+    unreadable = run.unreadable
     return {
         "schema": SCHEMA,
         "tool": {"name": "nbscope", "version": __version__},
-        "notebooks": [_notebook(report) for report in reports],
+        "notebooks": [_notebook(item) for item in run.checked],
         "summary": {
             "notebooks": len(reports),
             "findings": len(findings),
-            "errors": sum(1 for report in reports if report.error is not None),
+            "errors": unreadable,  # the contract's first name for `unreadable`
             "by_severity": by_severity,
+            "checked": len(reports) - unreadable,
+            "unreadable": unreadable,
+            "failing": sum(run.failing(report) for report in reports),
+            "fail_on": run.fail_on,
+            "suppressed": run.suppressed,
+            "excluded": run.excluded,
+            "paths_without_notebooks": [path for path, _ in run.path_errors],
+            "exit_status": run.status,
         },
     }
 
 
-def _notebook(report: NotebookReport) -> dict[str, Any]:
+def _notebook(item: CheckedNotebook) -> dict[str, Any]:
+    report = item.report
     failure = report.first_failure
     return {
         "path": report.path,

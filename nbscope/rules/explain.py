@@ -9,7 +9,7 @@ per construct.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 
 from ..dataflow.cellfacts import ScopeKind
 from ..dataflow.ir import BindingKind, Catch, Event, EventKind, Resolve, Site, Use, in_order
@@ -32,7 +32,8 @@ from . import (
 from .base import Facts, before
 
 
-def explain(facts: Facts, verdicts: Iterable[Verdict]) -> list[Finding]:
+def explain(facts: Facts, verdicts: Iterable[Verdict],
+            provided: Container[str] = PROVIDED) -> list[Finding]:
     findings: list[Finding] = []
     limits: dict[tuple[Site, str | None], tuple[Event, list[str]]] = {}
     for verdict in verdicts:
@@ -48,7 +49,7 @@ def explain(facts: Facts, verdicts: Iterable[Verdict]) -> list[Finding]:
             if verdict.use.catch is Catch.BROAD and found.severity is Severity.ERROR:
                 found = _softened(found)
             findings.append(found)
-    findings.extend(_function_reads(facts))
+    findings.extend(_function_reads(facts, provided))
     findings.extend(missing_module.findings(facts))
     findings.extend(_syntax_errors(facts))
     findings.extend(analysis_limit.finding(facts, event, names)
@@ -134,12 +135,12 @@ def _owner_of(facts: Facts, use: Use) -> str | None:
     return candidates[-1].name if candidates else None
 
 
-def _function_reads(facts: Facts) -> Iterator[Finding]:
+def _function_reads(facts: Facts, provided: Container[str]) -> Iterator[Finding]:
     """Names a function body reads that the notebook binds nowhere at the top level."""
     for cell in facts.cell_facts.values():
         for use in cell.function_reads:
             name = use.name
-            if use.catch is Catch.NAME_ERROR or name in PROVIDED:
+            if use.catch is Catch.NAME_ERROR or name in provided:
                 continue
             if facts.module_sites(name) or facts.global_writes(name):
                 continue
