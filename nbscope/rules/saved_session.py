@@ -14,15 +14,28 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, replace
-from enum import Enum
+from dataclasses import replace
 
-from ..dataflow.ir import Construct, Delete, Op, Site, Use, walk
+from ..dataflow.ir import Op, Site, Use, walk
 from ..findings import Cause, Evidence, Finding, Related, Severity
 from ..history import History, Order
-from ..model import Cell, SavedError, Span
+from ..model import Cell, Span
 from . import deleted, missing_module
 from .base import Facts, Message, Rule
+from .saved_story import (
+    EVALUATES_TEXT,
+    MISSING_MODULE,
+    SavedRead,
+    Story,
+    classify,
+    definitions,
+    error_line,
+    failed_before_binding,
+    failure_name,
+    read_span,
+    saved_name_errors,
+    site_of,
+)
 
 _DOC_FIX = "Restart the kernel and run the notebook from the top before saving it."
 
@@ -118,28 +131,6 @@ Fix the error in the defining cell and run it again, then this one.
 """)
 RULES = (OUT_OF_ORDER, RESTART, HIDDEN_STATE, FAILED_DEFINITION)
 
-_NAME_ERROR = re.compile(r"name '([^']+)' is not defined")
-_ERROR_LINE = re.compile(r"(?:Cell In ?\[\d*\], line (\d+))|(?:^-+> ?(\d+))", re.M)
-
-
-def saved_name_errors(cell: Cell) -> list[str]:
-    """Names of the NameErrors saved in ``cell``'s outputs."""
-    names = []
-    for error in cell.errors:
-        if error.ename == "NameError":
-            match = _NAME_ERROR.search(error.evalue)
-            if match and match.group(1) not in names:
-                names.append(match.group(1))
-    return names
-
-
-def error_line(error: SavedError) -> int | None:
-    """The line of the cell the saved traceback points at first, if it says."""
-    match = _ERROR_LINE.search("\n".join(error.plain_traceback))
-    if match is None:
-        return None
-    return int(match.group(1) or match.group(2))
-
 
 def findings(facts: Facts, history: History, code_findings: list[Finding],
              certain_reads: Collection[tuple[int, str]] = ()) -> list[Finding]:
@@ -179,118 +170,15 @@ def findings(facts: Facts, history: History, code_findings: list[Finding],
     return [replaced.get(index, f) for index, f in enumerate(code_findings)] + extra
 
 
-def _definitions(facts: Facts, name: str, cell: int) -> list[int]:
-    """Cells other than ``cell`` that bind ``name`` at module level (or as a global)."""
-    cells = {site.site.cell for site in facts.module_sites(name)}
-    cells |= {site.site.cell for site in facts.global_writes(name)}
-    # A cell that is not valid Python binds nothing, whatever it was meant to bind.
-    cells |= {cell.cell for cell in facts.cell_facts.values() if not cell.parsed
-              and name in cell.unknown_names
-              and _assigns_in_text(facts.cells[cell.cell].source, name)}
-    cells.discard(cell)
-    return sorted(cells)
-
-
-def _assigns_in_text(source: str, name: str) -> bool:
-    """Whether unparsable ``source`` looks like it assigns ``name`` (``name = ...``,
-    ``def name``, ``import ... name``, ``for name in``, ``as name``)."""
-    word = re.escape(name)
-    pattern = (rf"(?<![\w.])(?:{word}\s*(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)"
-               rf"|{word}\s*,[^=\n]*=(?!=)|(?:def|class|for|as|import)\s+{word}\b"
-               rf"|import\s+[^\n]*,\s*{word}\b)")
-    return re.search(pattern, source) is not None
-
-
-def _unparsable(facts: Facts, cell: int) -> bool:
-    found = facts.cell_facts.get(cell)
-    return found is not None and not found.parsed
-
-
 def _count(facts: Facts, cell: int) -> str:
     count = facts.execution_count(cell)
     return f"[{count}]" if count is not None else "[ ]"
 
 
-class Story(Enum):
-    """What the saved session says happened before a saved NameError."""
-
-    DELETED = "deleted"  # a ``del`` ran after every run that bound it
-    FAILED_DEFINITION = "failed-definition"  # the defining cell raised before binding it
-    FAILED_IMPORT = "failed-import"  # the defining import raised ModuleNotFoundError
-    RESTART = "restart"  # it was bound only in an earlier kernel session
-    OUT_OF_ORDER = "out-of-order"  # the defining cell ran later, or never
-
-
-@dataclass(frozen=True, slots=True)
-class SavedRead:
-    """A saved NameError for ``name`` in ``cell``, classified.
-
-    ``source`` is the cell that explains it (the deletion, the failed definition,
-    the definition run before a restart or after this cell); ``orders`` says when
-    each defining cell last ran compared with this cell.
-    """
-
-    cell: Cell
-    name: str
-    story: Story | None  # None: a stale output, no story to tell
-    source: int
-    orders: dict[int, Order]
-    defined_below: bool
-
-
 def _explain_saved_error(facts: Facts, history: History, cell: Cell, name: str,
                          code: Finding | None) -> Finding | None:
-    read = _classify(facts, history, cell, name)
+    read = classify(facts, history, cell, name)
     return None if read is None else _WRITERS[read.story](facts, history, read, code)
-
-
-def _classify(facts: Facts, history: History, cell: Cell, name: str) -> SavedRead | None:
-    """Which story the saved traces tell about this NameError, or None if none fits."""
-    if _EVALUATES_TEXT.search(cell.source) and _read_span(cell.source, name) is None:
-        return None  # the name came from text the cell evaluated (``eval(input())``)
-    defining = _definitions(facts, name, cell.index)
-    if not defining:
-        return None
-    if cell.execution_count is None:
-        # Counts cleared but outputs kept: only document order is known.
-        orders = {d: Order.BEFORE if d < cell.index else Order.UNKNOWN for d in defining}
-    else:
-        orders = {d: history.order(d, cell.index) for d in defining}
-    below = all(d > cell.index for d in defining)
-
-    def story(kind: Story, source: int) -> SavedRead:
-        return SavedRead(cell, name, kind, source, orders, below)
-
-    deleting = [d for d in _deletions(facts, name)
-                if d != cell.index and history.order(d, cell.index) is Order.BEFORE]
-    bound_before = [d for d, order in orders.items()
-                    if order is Order.BEFORE and not _failed_before_binding(facts, d, name)]
-    if deleting and all(any(history.order(x, d) is Order.AFTER for x in deleting)
-                        for d in bound_before):
-        return story(Story.DELETED, max(deleting, key=lambda c: facts.execution_count(c) or 0))
-    if bound_before:
-        return None  # bound before this run: edited since; the code finding stays
-    # A definition that failed explains the NameError whichever session it ran in.
-    failed = [d for d, order in orders.items()
-              if (order in (Order.BEFORE, Order.EARLIER_SESSION)
-                  or (order is Order.UNKNOWN and d < cell.index))
-              and (facts.cells[d].errors or _unparsable(facts, d))
-              and _failed_before_binding(facts, d, name)]
-    if failed:
-        d = failed[-1]
-        errors = facts.cells[d].errors
-        missing = errors and _MISSING_MODULE.search(errors[0].evalue)
-        return story(Story.FAILED_IMPORT if missing else Story.FAILED_DEFINITION, d)
-    earlier = [d for d, order in orders.items() if order is Order.EARLIER_SESSION]
-    if earlier:
-        return story(Story.RESTART, earlier[-1])
-    later = [d for d, order in orders.items()
-             if order in (Order.AFTER, Order.LATER_SESSION, Order.NEVER_RAN)]
-    if later:
-        # Cite a definition that can work: running a cell that fails binds nothing.
-        d = next((x for x in later if not _failed_before_binding(facts, x, name)), later[0])
-        return story(Story.OUT_OF_ORDER, d)
-    return None
 
 
 # --- wording: one template per story; every one quotes the saved output the same way
@@ -360,7 +248,7 @@ def _failure_evidence(facts: Facts, d: int) -> tuple[str, int | None]:
     errors = facts.cells[d].errors
     if not errors:
         return "the cell is not valid Python", None
-    return f"{_failure_name(facts, d)}: {errors[0].evalue}"[:200], error_line(errors[0])
+    return f"{failure_name(facts, d)}: {errors[0].evalue}"[:200], error_line(errors[0])
 
 
 def _still_fails(code: Finding | None, d: int) -> str:
@@ -372,7 +260,7 @@ def _still_fails(code: Finding | None, d: int) -> str:
 def _write_failed_definition(facts: Facts, history: History, read: SavedRead,
                              code: Finding | None) -> Finding:
     d, name = read.source, read.name
-    ename = _failure_name(facts, d)
+    ename = failure_name(facts, d)
     evidence, line = _failure_evidence(facts, d)
     fields = _fields(facts, history, read, code)
     fields.update(
@@ -381,7 +269,7 @@ def _write_failed_definition(facts: Facts, history: History, read: SavedRead,
               else "is not valid Python, so it could not run at all"),
         ran=(f"ran before it ({_count(facts, d)})" if facts.execution_count(d) is not None
              else "is above it"))
-    related = (facts.related("definition", _site(facts, d, name)),
+    related = (facts.related("definition", site_of(facts, d, name)),
                Related("error", d, line, None, facts.execution_count(d), evidence))
     return _finding(facts, FAILED_DEFINITION, read, FAILED_DEFINITION_TEXT, fields, related,
                     _severity(code))
@@ -391,12 +279,12 @@ def _write_failed_import(facts: Facts, history: History, read: SavedRead,
                          code: Finding | None) -> Finding:
     d, name = read.source, read.name
     evidence, line = _failure_evidence(facts, d)
-    match = _MISSING_MODULE.search(evidence)
+    match = MISSING_MODULE.search(evidence)
     top = match.group(1).split(".")[0] if match else name
     fields = _fields(facts, history, read, code)
     fields.update(evidence=evidence, top=top, run_all=_still_fails(code, d),
                   how=(_HOW_COLAB if facts.notebook.is_colab else _HOW_LOCAL).format(top=top))
-    related = (facts.related("import", _site(facts, d, name)),
+    related = (facts.related("import", site_of(facts, d, name)),
                Related("error", d, line, None, facts.execution_count(d), evidence))
     return _finding(facts, missing_module.RULE, read, FAILED_IMPORT_TEXT, fields, related,
                     _severity(code))
@@ -404,7 +292,7 @@ def _write_failed_import(facts: Facts, history: History, read: SavedRead,
 
 def _write_restart(facts: Facts, history: History, read: SavedRead,
                    code: Finding | None) -> Finding:
-    related = (facts.related("definition", _site(facts, read.source, read.name)),
+    related = (facts.related("definition", site_of(facts, read.source, read.name)),
                Related("restart", read.cell.index, None, None, read.cell.execution_count,
                        history.restart_evidence))
     return _finding(facts, RESTART, read, RESTART_TEXT, _fields(facts, history, read, code),
@@ -419,8 +307,8 @@ def _write_out_of_order(facts: Facts, history: History, read: SavedRead,
     when = (WHEN_NEVER_RAN if order is Order.NEVER_RAN
             else WHEN_LATER_SESSION if order is Order.LATER_SESSION else WHEN_LATER)
     when = when.format(**fields)
-    if _failed_before_binding(facts, d, name):
-        ename = _failure_name(facts, d)
+    if failed_before_binding(facts, d, name):
+        ename = failure_name(facts, d)
         when += f", and then raised {ename} before assigning `{name}`"
         if code is None and d < cell.index:
             fields["run_all"] = (f" Restart & Run All stops at cell {d} with the same {ename} "
@@ -428,7 +316,7 @@ def _write_out_of_order(facts: Facts, history: History, read: SavedRead,
     fields.update(when=when, place="above" if d < cell.index else "below",
                   better=(f"; better, move it above cell {cell.index}." if d > cell.index
                           else "."))
-    related = (facts.related("definition", _site(facts, d, name)),)
+    related = (facts.related("definition", site_of(facts, d, name)),)
     return _finding(facts, OUT_OF_ORDER, read, OUT_OF_ORDER_TEXT, fields, related,
                     _severity(code))
 
@@ -458,19 +346,9 @@ _WRITERS = {
 }
 
 
-def _deletions(facts: Facts, name: str) -> list[int]:
-    """Cells that delete ``name`` from the notebook's namespace (``del name``)."""
-    return sorted(ir.cell for ir in facts.irs.values() if _deletes(ir.body, name))
-
-
-def _deletes(ops: Iterable[Op], name: str) -> bool:
-    return any(isinstance(op, Delete) and op.name == name and op.depth == 0
-               and op.event.construct is not Construct.EXCEPT_UNBINDING for op in walk(ops))
-
-
 def _stale_output(facts: Facts, cell: Cell, name: str) -> Finding | None:
     """A saved NameError for a name the cell's source no longer reads: it was edited."""
-    if _read_span(cell.source, name) is not None or _EVALUATES_TEXT.search(cell.source):
+    if read_span(cell.source, name) is not None or EVALUATES_TEXT.search(cell.source):
         return None  # read here, or code built from text (``eval(input())``) named it
     if any(use.name == name for found in facts.cell_facts.values()
            for use in found.function_reads):
@@ -491,7 +369,7 @@ def _hidden_state(facts: Facts, history: History, code: Finding) -> Finding | No
         return None  # an older version of that package may have bound the name
     if name in _PYTHON2_BUILTINS:
         return None  # a Python 2 kernel provides it
-    if _definitions(facts, name, cell.index):
+    if definitions(facts, name, cell.index):
         # A cell that binds it may have run before too: only its last run is saved.
         return None
     gap = history.gap_before(cell.index)
@@ -505,8 +383,6 @@ def _hidden_state(facts: Facts, history: History, code: Finding) -> Finding | No
                    fix=fix, suggestion=None, evidence=Evidence.SAVED_SESSION, message_key=key)
 
 
-_EVALUATES_TEXT = re.compile(r"\b(?:eval|exec|run_line_magic|run_cell)\s*\(|^\s*[%!]", re.M)
-_MISSING_MODULE = re.compile(r"No module named '([\w.]+)'")
 _PYTHON2_BUILTINS = frozenset({
     "xrange", "raw_input", "reload", "unicode", "basestring", "long", "unichr", "execfile",
     "file", "cmp", "reduce", "apply", "buffer", "intern", "coerce"})
@@ -517,51 +393,6 @@ def _third_party_star_import(facts: Facts) -> bool:
     return any(match.group(1).split(".")[0] not in sys.stdlib_module_names
                for cell in facts.notebook.code_cells
                for match in _STAR_IMPORT.finditer(cell.source))
-
-
-def _code_part(line: str) -> str:
-    """``line`` without a trailing ``#`` comment (a ``#`` outside quotes)."""
-    quote = None
-    for index, char in enumerate(line):
-        if quote:
-            if char == quote:
-                quote = None
-        elif char in "'\"":
-            quote = char
-        elif char == "#":
-            return line[:index]
-    return line
-
-
-def _failure_name(facts: Facts, cell: int) -> str:
-    """The exception a failed cell raised: its saved error, else the SyntaxError of a
-    cell that is not valid Python."""
-    errors = facts.cells[cell].errors
-    return errors[0].ename if errors else "SyntaxError"
-
-
-def _failed_before_binding(facts: Facts, cell: int, name: str) -> bool:
-    if _unparsable(facts, cell):
-        return True
-    errors = facts.cells[cell].errors if cell in facts.cells else ()
-    if not errors:
-        return False
-    line = error_line(errors[0])
-    binding = _site(facts, cell, name).span
-    if line is None or binding is None or line <= binding.line:
-        return True
-    # Raised on a later line of the same statement (``x = f(\n  ...)``): still before
-    # the assignment, which happens once the whole right-hand side is computed.
-    lines = facts.cells[cell].source.split("\n")[binding.line - 1:line - 1]
-    depth = sum(_code_part(text).count(o) - _code_part(text).count(c)
-                for text in lines for o, c in ("()", "[]", "{}"))
-    return depth > 0
-
-
-def _site(facts: Facts, cell: int, name: str) -> Site:
-    sites = [s for s in facts.module_sites(name) + facts.global_writes(name)
-             if s.site.cell == cell]
-    return sites[0].site if sites else Site(cell, None)
 
 
 def _run_all_note(code: Finding | None, defined_below: bool = False) -> str:
@@ -591,12 +422,12 @@ def _failing_read(facts: Facts, cell: Cell, name: str) -> Span | None:
         if error.ename == "NameError" and f"'{name}'" in error.evalue:
             line = error_line(error)
             if line is not None and 1 <= line <= len(lines):
-                found = _read_span(lines[line - 1], name)
+                found = read_span(lines[line - 1], name)
                 if found is not None:
                     return Span(line, found.column, line, found.end_column)
     ir = facts.irs.get(cell.index)
     read = _first_use(ir.body, name) if ir is not None else None
-    return read if read is not None else _read_span(cell.source, name)
+    return read if read is not None else read_span(cell.source, name)
 
 
 def _first_use(ops: Iterable[Op], name: str) -> Span | None:
@@ -604,11 +435,3 @@ def _first_use(ops: Iterable[Op], name: str) -> Span | None:
                  and op.site.span is not None), None)
 
 
-def _read_span(source: str, name: str) -> Span | None:
-    """The first place ``name`` appears as a word in the cell (the read that failed)."""
-    pattern = re.compile(r"(?<![\w.])" + re.escape(name) + r"(?!\w)")
-    for number, line in enumerate(source.split("\n"), start=1):
-        match = pattern.search(_code_part(line))
-        if match:
-            return Span(number, match.start() + 1, number, match.end() + 1)
-    return None
