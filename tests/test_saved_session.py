@@ -291,3 +291,29 @@ def test_python_unbinding_an_except_name_is_not_a_del_in_the_saved_session() -> 
     # The code finding stays: cell 2 bound `e` before Python removed it, no `del` ran.
     assert [(f.code, f.evidence) for f in check_notebook(nb).findings if f.cell == 3] == [
         ("NS006", Evidence.CODE)]
+
+
+def test_a_name_only_inside_a_string_is_not_read_so_the_saved_error_is_stale() -> None:
+    """The cell's code is asked which names it reads, not its text: `'sort.table'` is a
+    string, so the saved NameError for `sort` comes from an earlier version of the cell."""
+    nb = Notebook("t.ipynb", (cell(1, "tbl = soup.find_all('table', class_='sort.table')", 6,
+                                   name_error("sort")),))
+    found = [f for f in check_notebook(nb).findings if f.name == "sort"]
+    assert [(f.code, f.severity, f.message_key) for f in found] == [
+        ("NS011", Severity.INFO, "hidden-state/stale-output")]
+
+
+def test_a_saved_error_for_a_name_eval_reads_from_text_is_not_explained() -> None:
+    nb = Notebook("t.ipynb", (cell(1, "value = eval(input())", 3, name_error("total")),))
+    assert [f for f in check_notebook(nb).findings if f.name == "total"] == []
+
+
+def test_a_saved_error_is_placed_at_the_read_on_its_traceback_line_not_a_string() -> None:
+    """The traceback names line 2; the name appears there first inside a string key."""
+    error = SavedError(NAME_ERROR, "name 'y_pred' is not defined",
+                       ("Cell In[2], line 2", "NameError: name 'y_pred' is not defined"))
+    nb = Notebook("t.ipynb", (cell(1, "y_pred = model()", None),
+                              cell(2, "frame = dict(a=1,\n           b={'y_pred': y_pred})", 2,
+                                   error)))
+    [found] = [f for f in check_notebook(nb).findings if f.name == "y_pred"]
+    assert (found.cell, found.span.line, found.span.column) == (2, 2, 25)  # not 16

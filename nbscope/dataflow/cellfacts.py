@@ -59,6 +59,7 @@ class ImportSite:
     site: Site
     level: int
     guarded: bool = False  # inside a ``try`` that catches ImportError
+    star: bool = False  # ``from module import *``
 
 
 @dataclass(slots=True)
@@ -70,6 +71,9 @@ class CellFacts:
     syntax_error: tuple[str, Span] | None = None
     bindings: list[BindingSite] = field(default_factory=list)
     function_reads: list[Use] = field(default_factory=list)  # a function's non-local reads
+    # Code built from text at run time (``eval``/``exec``, a magic or a shell line) may
+    # read names the cell's own code does not show.
+    evaluates_text: bool = False
     imports: list[ImportSite] = field(default_factory=list)
     written_files: list[str] = field(default_factory=list)
     shell_commands: list[str] = field(default_factory=list)
@@ -79,7 +83,10 @@ class CellFacts:
     opaque: bool = False  # something here may bind any name (exec, unknown star import)
 
     def note_call(self, node: ast.Call) -> None:
-        """Record what a call tells about files and modules: ``open(path, 'w')``, ``sys.path``."""
+        """Record what a call tells about files and modules: ``open(path, 'w')``, ``sys.path``;
+        and whether it runs code built from text."""
+        if _evaluates_text(node):
+            self.evaluates_text = True
         written = file_opened_for_writing(node)
         if written is not None:
             self.written_files.append(written)
@@ -90,6 +97,16 @@ class CellFacts:
             self.unnamed_sys_path = True
         else:
             self.sys_path_folders.append(added.folder)
+
+
+def _evaluates_text(node: ast.Call) -> bool:
+    func = node.func
+    if isinstance(func, ast.Name):
+        return func.id in ("eval", "exec")
+    return isinstance(func, ast.Attribute) and func.attr in _TEXT_RUNNERS
+
+
+_TEXT_RUNNERS = frozenset({"run_line_magic", "run_cell", "run_cell_magic"})
 
 
 def file_opened_for_writing(node: ast.Call) -> str | None:

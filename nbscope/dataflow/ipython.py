@@ -62,6 +62,7 @@ class CellLowering(PythonLowering):
             else:
                 self.run_fragment(parsed)
             return
+        self.facts.evaluates_text = True
         effect = cell_magic_effect(magic.name, magic.line, magic.body)
         if effect.python is not None:
             parsed = parse_python(effect.python, first_line=magic.body_first_line,
@@ -132,6 +133,7 @@ class CellLowering(PythonLowering):
         if call is None:
             return False
         method, args = call
+        self.facts.evaluates_text = True  # a magic or shell line: its text runs at run time
         assert self.fragment is not None
         raw_line, _ = self.fragment.point(node.lineno, node.col_offset)
         site = self._line_site(raw_line)

@@ -241,8 +241,9 @@ class PythonLowering(ExpressionLowering):
     def stmt_ImportFrom(self, node: ast.ImportFrom) -> None:
         if node.module and node.module != "__future__":
             top = node.module.split(".")[0]
+            star = any(alias.name == "*" for alias in node.names)
             self.facts.imports.append(ImportSite(node.module, self._module_site(node, top),
-                                                 node.level, self.import_guarded > 0))
+                                                 node.level, self.import_guarded > 0, star))
         for alias in node.names:
             if alias.name == "*":
                 self._star_import(node, alias)

@@ -11,28 +11,28 @@ code alone, and replace a code finding for the same read.
 
 from __future__ import annotations
 
-import re
 import sys
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import replace
 
-from ..dataflow.ir import Op, Site, Use, walk
+from ..dataflow.ir import Delete, Op, Site, Use, walk
 from ..findings import Cause, Evidence, Finding, Related, Severity
 from ..history import History, Order
 from ..model import Cell, Span
 from . import deleted, missing_module
 from .base import Facts, Message, Rule
 from .saved_story import (
-    EVALUATES_TEXT,
     MISSING_MODULE,
     SavedRead,
     Story,
     classify,
     definitions,
     error_line,
+    evaluates_text,
     failed_before_binding,
     failure_name,
     read_span,
+    reads,
     saved_name_errors,
     site_of,
 )
@@ -348,7 +348,7 @@ _WRITERS = {
 
 def _stale_output(facts: Facts, cell: Cell, name: str) -> Finding | None:
     """A saved NameError for a name the cell's source no longer reads: it was edited."""
-    if read_span(cell.source, name) is not None or EVALUATES_TEXT.search(cell.source):
+    if reads(facts, cell, name) or evaluates_text(facts, cell):
         return None  # read here, or code built from text (``eval(input())``) named it
     if any(use.name == name for found in facts.cell_facts.values()
            for use in found.function_reads):
@@ -386,13 +386,11 @@ def _hidden_state(facts: Facts, history: History, code: Finding) -> Finding | No
 _PYTHON2_BUILTINS = frozenset({
     "xrange", "raw_input", "reload", "unicode", "basestring", "long", "unichr", "execfile",
     "file", "cmp", "reduce", "apply", "buffer", "intern", "coerce"})
-_STAR_IMPORT = re.compile(r"^\s*from\s+([\w.]+)\s+import\s+\*", re.M)
 
 
 def _third_party_star_import(facts: Facts) -> bool:
-    return any(match.group(1).split(".")[0] not in sys.stdlib_module_names
-               for cell in facts.notebook.code_cells
-               for match in _STAR_IMPORT.finditer(cell.source))
+    return any(record.star and record.module.split(".")[0] not in sys.stdlib_module_names
+               for cell in facts.cell_facts.values() for record in cell.imports)
 
 
 def _run_all_note(code: Finding | None, defined_below: bool = False) -> str:
@@ -415,19 +413,37 @@ def _finding(facts: Facts, rule: Rule, read: SavedRead, message: Message,
 
 
 def _failing_read(facts: Facts, cell: Cell, name: str) -> Span | None:
-    """Where the saved NameError was raised: the line its traceback names, else the
-    first read nbscope judged in the cell, else the first mention."""
+    """Where the saved NameError was raised: a read of the name on the line its traceback
+    names, else the first read nbscope judged in the cell, else the first mention."""
+    program = facts.irs.get(cell.index)
+    reads = [use.site.span for use in _uses(program.body, name)
+             if use.site.span is not None] if program is not None else []
+    found = facts.cell_facts.get(cell.index)
+    if found is not None:
+        reads += [use.site.span for use in found.function_reads
+                  if use.name == name and use.site.span is not None]
     lines = cell.source.split("\n")
     for error in cell.errors:
         if error.ename == "NameError" and f"'{name}'" in error.evalue:
             line = error_line(error)
-            if line is not None and 1 <= line <= len(lines):
-                found = read_span(lines[line - 1], name)
-                if found is not None:
-                    return Span(line, found.column, line, found.end_column)
-    ir = facts.irs.get(cell.index)
-    read = _first_use(ir.body, name) if ir is not None else None
-    return read if read is not None else read_span(cell.source, name)
+            on_line = [span for span in reads if span.line == line]
+            if on_line:
+                return min(on_line, key=lambda span: span.column)
+            if line is not None and 1 <= line <= len(lines) and not reads:
+                mention = read_span(lines[line - 1], name)  # a cell with no lowered code
+                if mention is not None:
+                    return Span(line, mention.column, line, mention.end_column)
+    first = _first_use(program.body, name) if program is not None else None
+    return first if first is not None else read_span(cell.source, name)
+
+
+def _uses(ops: Iterable[Op], name: str) -> Iterator[Use]:
+    """The reads of ``name`` in a cell's program, ``del name`` (which needs it) included."""
+    for op in walk(ops):
+        if isinstance(op, Use) and op.name == name:
+            yield op
+        elif isinstance(op, Delete) and op.check is not None and op.check.name == name:
+            yield op.check
 
 
 def _first_use(ops: Iterable[Op], name: str) -> Span | None:

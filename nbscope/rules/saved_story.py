@@ -13,13 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
-from ..dataflow.ir import Construct, Delete, Op, Site, walk
+from ..dataflow.ir import Construct, Delete, Op, Site, Use, walk
 from ..history import History, Order
 from ..model import Cell, SavedError, Span
 from .base import Facts
 
 _NAME_ERROR = re.compile(r"name '([^']+)' is not defined")
 _ERROR_LINE = re.compile(r"(?:Cell In ?\[\d*\], line (\d+))|(?:^-+> ?(\d+))", re.M)
+# For cells that are not valid Python, which have no lowered code to ask.
 EVALUATES_TEXT = re.compile(r"\b(?:eval|exec|run_line_magic|run_cell)\s*\(|^\s*[%!]", re.M)
 MISSING_MODULE = re.compile(r"No module named '([\w.]+)'")
 
@@ -99,7 +100,7 @@ class SavedRead:
 
 def classify(facts: Facts, history: History, cell: Cell, name: str) -> SavedRead | None:
     """Which story the saved traces tell about this NameError, or None if none fits."""
-    if EVALUATES_TEXT.search(cell.source) and read_span(cell.source, name) is None:
+    if evaluates_text(facts, cell) and not reads(facts, cell, name):
         return None  # the name came from text the cell evaluated (``eval(input())``)
     defining = definitions(facts, name, cell.index)
     if not defining:
@@ -199,6 +200,27 @@ def site_of(facts: Facts, cell: int, name: str) -> Site:
     sites = [s for s in facts.module_sites(name) + facts.global_writes(name)
              if s.site.cell == cell]
     return sites[0].site if sites else Site(cell, None)
+
+
+def reads(facts: Facts, cell: Cell, name: str) -> bool:
+    """Whether the cell's code reads ``name`` (in its own code or a function it defines).
+
+    A cell that is not valid Python has no lowered code: its text is searched instead.
+    """
+    found = facts.cell_facts.get(cell.index)
+    program = facts.irs.get(cell.index)
+    if found is None or program is None or not found.parsed:
+        return read_span(cell.source, name) is not None
+    return (any(isinstance(op, Use) and op.name == name for op in walk(program.body))
+            or any(use.name == name for use in found.function_reads))
+
+
+def evaluates_text(facts: Facts, cell: Cell) -> bool:
+    """Whether the cell runs code built from text (``eval(input())``, a magic, ``!cmd``)."""
+    found = facts.cell_facts.get(cell.index)
+    if found is None or not found.parsed:
+        return EVALUATES_TEXT.search(cell.source) is not None
+    return found.evaluates_text
 
 
 def read_span(source: str, name: str) -> Span | None:
