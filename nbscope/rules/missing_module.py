@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..dataflow.cellfacts import CellFacts, ImportSite
 from ..findings import Cause, Finding, Severity
@@ -85,19 +87,29 @@ def findings(facts: Facts) -> Iterator[Finding]:
             yield finding(facts, record, upload_evidence(facts, record.module))
 
 
-def upload_evidence(facts: Facts, module: str) -> str | None:
+@dataclass(frozen=True, slots=True)
+class UploadEvidence:
+    """Why a missing module must be an uploaded or local one: ``text`` says it in words;
+    ``saved_error`` is the cell whose saved output shows the module missing, if that is it."""
+
+    text: str
+    saved_error: int | None = None
+
+
+def upload_evidence(facts: Facts, module: str) -> UploadEvidence | None:
     """Why a missing module must be an uploaded or local one, or None."""
     top = module.split(".")[0]
     saved = saved_module_error(facts, top)
     if saved is not None:
-        return f"cell {saved}'s saved output shows ModuleNotFoundError for it"
+        return UploadEvidence(f"cell {saved}'s saved output shows ModuleNotFoundError for it",
+                              saved)
     if mentions_install(facts, top):
         return None  # a package a cell installs (or once installed) may provide it
     sources = [cell.source for cell in facts.notebook.code_cells]
     if any("files.upload(" in source for source in sources):
-        return "the notebook uploads files with files.upload()"
+        return UploadEvidence("the notebook uploads files with files.upload()")
     if any("drive.mount(" in source for source in sources):
-        return "the notebook mounts a Google Drive to read files from"
+        return UploadEvidence("the notebook mounts a Google Drive to read files from")
     return None
 
 
@@ -184,22 +196,30 @@ def _normalized(text: str) -> str:
     return text.lower().replace("-", "_").replace(".", "_")
 
 
-def standard_name(top: str) -> tuple[str, str] | None:
+class StandardName(NamedTuple):
+    """The standard-library module an import meant, and whether it is the module's
+    Python 2 name (else a misspelling)."""
+
+    module: str
+    python2: bool
+
+
+def standard_name(top: str) -> StandardName | None:
     """The standard-library module ``top`` stands for, and why: ``python2`` for a
     module Python 3 renamed, ``spelling`` for a near miss (``Random``, ``randon``)."""
     if top in PYTHON2_MODULES:
-        return PYTHON2_MODULES[top], "python2"
+        return StandardName(PYTHON2_MODULES[top], python2=True)
     public = [name for name in sys.stdlib_module_names if not name.startswith("_")]
     lowered = top.lower()
     for name in public:
         if name == lowered:
-            return name, "spelling"
+            return StandardName(name, python2=False)
     if len(top) < 4:
         return None
     close = sorted(name for name in public
                    if abs(len(name) - len(top)) <= 1 and len(name) >= 4
                    and edit_distance(lowered, name, 1) <= 1)
-    return (close[0], "spelling") if len(close) == 1 else None
+    return StandardName(close[0], python2=False) if len(close) == 1 else None
 
 
 # --- wording
@@ -245,25 +265,25 @@ MISSPELT = Message(
     "Write `{module}` instead of `{top}`.")
 
 
-def finding(facts: Facts, record: ImportSite, evidence: str | None) -> Finding:
+def finding(facts: Facts, record: ImportSite, evidence: UploadEvidence | None) -> Finding:
     """``evidence`` says why this is an uploaded or local module (None: no evidence)."""
     top = record.module.split(".")[0]
     standard = standard_name(top)
     if standard is not None:
         return _standard_finding(facts, record, top, *standard)
-    fields = {"module": record.module, "top": top, "evidence": evidence}
+    fields = {"module": record.module, "top": top, "evidence": evidence and evidence.text}
     if evidence is None:
         return facts.finding(RULE, top, record.site, NO_EVIDENCE, fields,
                              severity=Severity.WARNING)
-    if evidence.startswith("cell "):  # a saved ModuleNotFoundError: helper or package
+    if evidence.saved_error is not None:  # a saved ModuleNotFoundError: helper or package
         return facts.finding(RULE, top, record.site, SAVED_ERROR, fields)
     message = HELPER_COLAB if facts.notebook.is_colab else HELPER
     return facts.finding(RULE, top, record.site, message, fields)
 
 
 def _standard_finding(facts: Facts, record: ImportSite, top: str, module: str,
-                      why: str) -> Finding:
+                      python2: bool) -> Finding:
     case = " (module names are case-sensitive)" if top.lower() == module else ""
-    message = PYTHON2 if why == "python2" else MISSPELT
+    message = PYTHON2 if python2 else MISSPELT
     return facts.finding(RULE, top, record.site, message,
                          {"top": top, "module": module, "case": case}, suggestion=module)
