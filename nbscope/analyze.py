@@ -6,60 +6,60 @@ object passed in (module and script lookups); nothing is printed or written.
 
 from __future__ import annotations
 
-from .dataflow.builder import NameEnvironment, NullEnvironment, build_cell
-from .dataflow.ir import BindingKind, CellIR
+from .dataflow.cellfacts import CellFacts
+from .dataflow.ipython import build_cell
+from .dataflow.ir import BindingKind, Catch, Resolve
 from .dataflow.replay import Replay, Status, Verdict, fresh_state
+from .environment import Environment, NoEnvironment
 from .findings import Finding, FirstFailure, NotebookReport
 from .history import reconstruct
 from .model import Notebook
 from .names import PROVIDED, ProvidedNames
 from .rules import not_python, saved_session
-from .rules.base import Facts, ModuleKnowledge, NoModuleKnowledge
+from .rules.base import Facts
 from .rules.explain import explain
 
 
-class _Nothing(NullEnvironment, NoModuleKnowledge):
-    """Used when the caller gives no workspace: no files, no modules known."""
-
-
-def check_notebook(notebook: Notebook, workspace: object | None = None, *,
+def check_notebook(notebook: Notebook, workspace: Environment | None = None, *,
                    extra_builtins: frozenset[str] = frozenset()) -> NotebookReport:
     """Analyse one notebook as Restart & Run All would run it (document order).
 
-    ``extra_builtins`` are names the kernel or a framework injects (configuration).
+    ``workspace`` answers questions about files and modules (``Workspace``); without
+    one, no module or script is known. ``extra_builtins`` are names the kernel or a
+    framework injects (configuration).
     """
-    world = workspace if workspace is not None else _Nothing()
+    world: Environment = workspace if workspace is not None else NoEnvironment()
     language = notebook.language
     if language is not None and not language.startswith(("python", "ipython")):
-        facts = Facts(notebook, (), world)  # type: ignore[arg-type]
+        facts = Facts(notebook, (), (), world)
         return NotebookReport(notebook.path, findings=(not_python.finding(facts, language),))
-    environment: NameEnvironment = world  # type: ignore[assignment]
-    modules: ModuleKnowledge = world  # type: ignore[assignment]
-    cells = [build_cell(cell.index, cell.source, environment) for cell in notebook.code_cells]
+    lowered = [build_cell(cell.index, cell.source, world) for cell in notebook.code_cells]
+    programs = [program for program, _ in lowered]
+    cell_facts = [cell for _, cell in lowered]
     provided = ProvidedNames(PROVIDED.extra | extra_builtins) if extra_builtins else PROVIDED
     replay = Replay(provided)
     state = fresh_state()
-    for cell in cells:
-        state = replay.run_cell(state, cell)
+    for program in programs:
+        state = replay.run_cell(state, program)
     replay.check_function_locals()
-    facts = Facts(notebook, cells, modules)
+    facts = Facts(notebook, programs, cell_facts, world)
     code_findings = explain(facts, replay.verdicts, provided)
     certain_reads = {(v.cell, v.use.name) for v in replay.verdicts
-                     if v.certain and v.status is Status.UNBOUND and v.use.catch.value == "none"}
+                     if v.certain and v.status is Status.UNBOUND and v.use.catch is Catch.NONE}
     findings = sorted(saved_session.findings(facts, reconstruct(notebook), code_findings,
                                              certain_reads), key=_position)
     return NotebookReport(
         path=notebook.path,
         findings=tuple(findings),
-        first_failure=_first_failure(cells, replay.verdicts),
+        first_failure=_first_failure(cell_facts, replay.verdicts),
     )
 
 
-def bound_names(source: str, workspace: object | None = None) -> frozenset[str]:
+def bound_names(source: str, workspace: Environment | None = None) -> frozenset[str]:
     """The names one cell's code binds in the notebook's namespace when it runs to the
     end (top level, or ``global`` in a function), read as every cell is read here."""
-    ir = build_cell(1, source, workspace if workspace is not None else _Nothing())
-    return frozenset(site.name for site in ir.bindings if site.scope == "module"
+    _, facts = build_cell(1, source, workspace if workspace is not None else NoEnvironment())
+    return frozenset(site.name for site in facts.bindings if site.scope.is_module
                      or site.binding is BindingKind.GLOBAL_IN_FUNCTION)
 
 
@@ -72,18 +72,18 @@ def _position(finding: Finding) -> tuple[int, int, int, str, str]:
 def _judged_alone(verdict: Verdict) -> bool:
     """A function's local read judged without a call: it fails only if called."""
     use = verdict.use
-    return not verdict.calls and use.resolve.value == "local" and use.depth > 0
+    return not verdict.calls and use.resolve is Resolve.LOCAL and use.depth > 0
 
 
-def _first_failure(cells: list[CellIR], verdicts: list[Verdict]) -> FirstFailure | None:
+def _first_failure(cells: list[CellFacts], verdicts: list[Verdict]) -> FirstFailure | None:
     """The first cell where Run All certainly stops: a syntax error or a certain NameError."""
     failing = next((v for v in verdicts if v.status is Status.UNBOUND and v.certain
-                    and v.use.catch.value == "none" and not _judged_alone(v)), None)
+                    and v.use.catch is Catch.NONE and not _judged_alone(v)), None)
     broken = next((c for c in cells if c.syntax_error is not None), None)
     if broken is not None and (failing is None or broken.cell <= failing.cell):
         return FirstFailure(broken.cell, None, "SyntaxError")
     if failing is None:
         return None
-    local = failing.use.resolve.value == "local" and failing.use.depth > 0
+    local = failing.use.resolve is Resolve.LOCAL and failing.use.depth > 0
     error = "UnboundLocalError" if local and not failing.use.free else "NameError"
     return FirstFailure(failing.cell, failing.use.name, error)

@@ -67,6 +67,8 @@ class Finding:
     ``span`` is None for findings about a whole cell. ``message`` says what
     happens and why; ``fix`` says how to repair it; ``suggestion`` is the
     machine-usable replacement (a name, an import line) where there is one.
+    ``message_key`` names the rule's wording, so a test can tell which case a
+    rule saw without matching its prose.
     """
 
     code: str
@@ -82,6 +84,7 @@ class Finding:
     evidence: Evidence = Evidence.CODE
     cell_id: str | None = None
     execution_count: int | None = None
+    message_key: str | None = None  # which wording of the rule (``defined-later/call``)
 
 
 @dataclass(frozen=True, slots=True)

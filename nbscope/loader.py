@@ -13,12 +13,11 @@ from __future__ import annotations
 import json
 import math
 import os
-import re
 import warnings
 from datetime import datetime, timezone
 from typing import Any
 
-from .model import Cell, Notebook, NotebookReadError, SavedError
+from .model import Cell, Notebook, NotebookReadError, SavedError, strip_ansi
 
 # JupyterLab's "Record timing" keys, best estimate of the run's start first.
 _JUPYTERLAB_KEYS = ("iopub.execute_input", "shell.execute_reply.started", "iopub.status.busy")
@@ -226,13 +225,10 @@ def _saved_error(output: dict[str, Any]) -> SavedError:
     evalue = _text(output.get("evalue"))
     if evalue in ("", "ignored") and traceback:
         # Some front ends save a placeholder; the traceback's last line has the message.
-        last = _ANSI.sub("", traceback[-1]).strip()
+        last = strip_ansi(traceback[-1]).strip()
         if last.startswith(ename + ": "):
             evalue = last[len(ename) + 2:]
     return SavedError(ename, evalue, traceback)
-
-
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 def _traceback(output: dict[str, Any]) -> tuple[str, ...]:

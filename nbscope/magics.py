@@ -40,7 +40,6 @@ class MagicEffect:
     run_script: str | None = None
     writes_file: str | None = None
     shell: str | None = None
-    is_python_cell: bool = True
 
 
 NO_EFFECT = MagicEffect()
@@ -99,24 +98,24 @@ def cell_magic_effect(name: str, line: str, body: str) -> MagicEffect:
                            isolated=name in ISOLATED_BODY_CELL_MAGICS)
     if name in FILE_WRITING_CELL_MAGICS:
         target = [word for word in _words(line) if not word.startswith("-")]
-        return MagicEffect(writes_file=target[0] if target else None, is_python_cell=False)
+        return MagicEffect(writes_file=target[0] if target else None)
     if name in SHELL_CELL_MAGICS:
-        return MagicEffect(shell=body, is_python_cell=False)
+        return MagicEffect(shell=body)
     if name in INERT_CELL_MAGICS:
-        return MagicEffect(is_python_cell=False)
+        return MagicEffect()
     if name == "sql":
-        return MagicEffect(binds=_sql_target(line), is_python_cell=False)
+        return MagicEffect(binds=_sql_target(line))
     if name == "cython":
         # Cython code defines functions and classes like Python does.
         defined = re.findall(r"^\s*(?:c?p?def|class)\s+(?:[\w\[\], ]+\s+)?(\w+)\s*[(:]",
                              body, re.M)
-        return MagicEffect(maybe_binds=tuple(dict.fromkeys(defined)), is_python_cell=False)
+        return MagicEffect(maybe_binds=tuple(dict.fromkeys(defined)))
     if name == "bigquery":
         target = [word for word in _words(line) if IDENTIFIER.match(word)]
-        return MagicEffect(binds=tuple(target[:1]), is_python_cell=False)
+        return MagicEffect(binds=tuple(target[:1]))
     # An unknown cell magic may bind a name given on its line; never claim otherwise.
     maybe = tuple(word for word in _words(line) if IDENTIFIER.match(word))
-    return MagicEffect(maybe_binds=maybe, is_python_cell=False)
+    return MagicEffect(maybe_binds=maybe)
 
 
 def _words(text: str) -> list[str]:

@@ -8,7 +8,11 @@ source as stored, columns counted in characters, and spans end exclusive.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# Terminal colour codes, which kernels leave in saved tracebacks.
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +32,15 @@ class SavedError:
     ename: str
     evalue: str
     traceback: tuple[str, ...] = ()
+
+    @property
+    def plain_traceback(self) -> tuple[str, ...]:
+        """The traceback's lines without terminal colour codes."""
+        return tuple(strip_ansi(line) for line in self.traceback)
+
+
+def strip_ansi(text: str) -> str:
+    return _ANSI.sub("", text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from .imports_env import ModuleEnvironment
 
 
 class Workspace:
-    """Module and script lookups for notebooks in one folder."""
+    """Module and script lookups for notebooks in one folder (an ``Environment``)."""
 
     def __init__(self, notebook_dir: str | None, extra_paths: tuple[str, ...] = ()) -> None:
         """``extra_paths``: more folders of local modules (configuration), searched after
@@ -28,7 +28,7 @@ class Workspace:
     def for_notebook(cls, path: str) -> Workspace:
         return cls(os.path.dirname(os.path.abspath(path)))
 
-    # NameEnvironment: what the builder asks
+    # NameEnvironment: what the lowering of cells asks
     def star_import_names(self, module: str) -> frozenset[str] | None:
         return self._modules.star_import_names(module)
 

@@ -527,6 +527,11 @@ def test_broad_except_softens_the_finding_to_a_warning() -> None:
     ["exec('zz = 1')", "print(zz)"],
     ["globals()['zz'] = 1", "print(zz)"],
     ["from mystery_mod import *", "print(anything)"],
+    ["get_ipython().push({'zz': 1})", "print(zz)"],
+    ["globals().update(zz=1)", "print(zz)"],
+    ["%store -r", "print(zz)"],
+    ["%run not_a_script_here.py", "print(zz)"],
+    ["%pylab inline", "plot(zz)"],
 ])
 def test_opaque_constructs_leave_one_info_note(cells: list[str]) -> None:
     report = check_notebook(make_notebook(*cells))
@@ -553,3 +558,52 @@ def test_a_name_bound_only_in_a_loop_is_an_info_finding() -> None:
     [found] = report.findings
     assert (found.cause.value, found.severity.value, found.cell) == ("conditional", "info", 2)
     assert "loop runs zero times" in found.message
+
+
+@pytest.mark.parametrize("cells, says", [
+    (["from mystery_mod import *", "print(anything)"],
+     "`from mystery_mod import *` binds names nbscope cannot list;"),
+    (["exec('zz = 1')", "print(zz)"], "`exec(...)` can bind any name;"),
+    (["globals()['zz'] = 1", "print(zz)"], "`globals()[...] = ...` can bind any name;"),
+    (["%pylab inline", "plot(zz)"], "`%pylab` imports every name of `pylab`, which"),
+    (["%run not_a_script_here.py", "print(zz)"], "`%run not_a_script_here.py`: nbscope cannot"),
+])
+def test_the_note_names_the_construct_as_written(cells: list[str], says: str) -> None:
+    [note] = check_notebook(make_notebook(*cells)).findings
+    assert note.message.startswith(says)
+
+
+def test_a_star_import_below_is_named_as_written() -> None:
+    [found] = check_notebook(make_notebook("forward(10)", "from .turtle_kit import *")).findings
+    assert "and `from .turtle_kit import *` (cell 2, line 1) runs after this line" in found.message
+
+
+def test_the_end_of_an_except_block_is_told_apart_from_a_del() -> None:
+    handler = "try:\n    1/0\nexcept ZeroDivisionError as e:\n    pass\n"
+    [unbound] = check_notebook(make_notebook(handler, "print(e)")).findings
+    assert "Python deletes that name when the `except` block ends" in unbound.message
+    [deleted] = check_notebook(make_notebook("e = 1\ndel e", "print(e)")).findings
+    assert "`e` was deleted (cell 1, line 2) before this line" in deleted.message
+
+
+@pytest.mark.parametrize("cell, message, span", [
+    ("x = 1\nreturn x\n", "'return' outside function", (2, 1, 2, 7)),
+    ("x = 1\nif x:\n    break\n", "'break' outside loop", (3, 5, 3, 10)),
+    ("continue\n", "'continue' outside loop", (1, 1, 1, 9)),
+    ("nonlocal x\n", "'nonlocal' declaration not allowed at module level", (1, 1, 1, 9)),
+])
+def test_a_misplaced_statement_is_a_syntax_error_at_its_keyword(
+        cell: str, message: str, span: tuple) -> None:
+    [found] = check_notebook(make_notebook(cell)).findings
+    assert found.code == "NS100" and message in found.message
+    assert (found.span.line, found.span.column, found.span.end_line,
+            found.span.end_column) == span
+
+
+@pytest.mark.parametrize("cells, expected", [
+    (["from sympy import var\nvar('a b')", "print(a + b)"], []),
+    (["import sympy as sp\nsp.var('a, b')", "print(a + b)"], []),
+    (["import sympy as sp\nsp.var('a')", "print(a + b)"], [(2, 1, 11, "b", "never-defined")]),
+])
+def test_sympy_var_binds_the_names_it_is_given(cells: list[str], expected: list) -> None:
+    assert findings(*cells) == expected

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from nbscope.imports_env import ModuleEnvironment, ModuleLocation
+from nbscope.imports_env import ModuleEnvironment, ModuleKind, ModuleLocation
+
+LOCAL = ModuleKind.LOCAL
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -41,16 +43,16 @@ def nb_dir(tmp_path: Path) -> Path:
 
 def test_local_module_and_package(nb_dir: Path) -> None:
     env = ModuleEnvironment(str(nb_dir))
-    assert env.locate("helpers") == ModuleLocation("helpers", "local", str(nb_dir / "helpers.py"))
-    assert env.locate("pkg") == ModuleLocation("pkg", "local", str(nb_dir / "pkg/__init__.py"))
-    assert env.locate("pkg.sub") == ModuleLocation("pkg.sub", "local", str(nb_dir / "pkg/sub.py"))
+    assert env.locate("helpers") == ModuleLocation("helpers", LOCAL, str(nb_dir / "helpers.py"))
+    assert env.locate("pkg") == ModuleLocation("pkg", LOCAL, str(nb_dir / "pkg/__init__.py"))
+    assert env.locate("pkg.sub") == ModuleLocation("pkg.sub", LOCAL, str(nb_dir / "pkg/sub.py"))
 
 
 def test_local_namespace_folder_needs_python_files(nb_dir: Path) -> None:
     env = ModuleEnvironment(str(nb_dir))
-    assert env.locate("nspkg") == ModuleLocation("nspkg", "local", None)
+    assert env.locate("nspkg") == ModuleLocation("nspkg", LOCAL, None)
     assert env.locate("nspkg.part") == ModuleLocation(
-        "nspkg.part", "local", str(nb_dir / "nspkg/part.py")
+        "nspkg.part", LOCAL, str(nb_dir / "nspkg/part.py")
     )
     assert env.locate("data") is None  # a data folder is not a package
 
@@ -69,9 +71,9 @@ def test_extra_paths_relative_to_notebook(tmp_path: Path, nb_dir: Path) -> None:
     write(tmp_path, "abs_lib/util.py", "")
     env = ModuleEnvironment(str(nb_dir), extra_paths=["../lib", str(tmp_path / "abs_lib")])
     shared = env.locate("shared")
-    assert shared is not None and shared.kind == "local"
+    assert shared is not None and shared.kind is ModuleKind.LOCAL
     assert Path(shared.path or "") == (tmp_path / "lib/shared.py")
-    assert env.locate("util") == ModuleLocation("util", "local", str(tmp_path / "abs_lib/util.py"))
+    assert env.locate("util") == ModuleLocation("util", LOCAL, str(tmp_path / "abs_lib/util.py"))
     assert ModuleEnvironment(str(nb_dir)).locate("shared") is None
 
 
@@ -83,13 +85,14 @@ def test_no_notebook_dir_means_no_local_modules(nb_dir: Path) -> None:
 def test_stdlib_and_builtin() -> None:
     env = ModuleEnvironment(None)
     os_loc = env.locate("os")
-    assert os_loc is not None and os_loc.kind == "stdlib" and (os_loc.path or "").endswith("os.py")
+    assert os_loc is not None and os_loc.kind is ModuleKind.STDLIB
+    assert (os_loc.path or "").endswith("os.py")
     abc = env.locate("collections.abc")
-    assert abc is not None and abc.kind == "stdlib"
+    assert abc is not None and abc.kind is ModuleKind.STDLIB
     assert (abc.path or "").endswith(os.path.join("collections", "abc.py"))
-    assert env.locate("sys") == ModuleLocation("sys", "builtin", None)
+    assert env.locate("sys") == ModuleLocation("sys", ModuleKind.BUILTIN, None)
     path_mod = env.locate("os.path")  # bound at run time, found via the platform's module
-    assert path_mod is not None and path_mod.kind == "stdlib" and path_mod.path
+    assert path_mod is not None and path_mod.kind is ModuleKind.STDLIB and path_mod.path
     assert env.is_stdlib("os") and env.is_stdlib("sys") and env.is_stdlib("xml.dom")
     assert not env.is_stdlib("numpy") and not env.is_stdlib("helpers")
 
@@ -97,23 +100,23 @@ def test_stdlib_and_builtin() -> None:
 def test_stdlib_wins_over_a_local_file_of_the_same_name(tmp_path: Path) -> None:
     write(tmp_path, "json.py", "")
     location = ModuleEnvironment(str(tmp_path)).locate("json")
-    assert location is not None and location.kind == "stdlib"
+    assert location is not None and location.kind is ModuleKind.STDLIB
 
 
 def test_installed_packages() -> None:
     env = ModuleEnvironment(None)
     nbformat = env.locate("nbformat")
-    assert nbformat is not None and nbformat.kind == "installed"
+    assert nbformat is not None and nbformat.kind is ModuleKind.INSTALLED
     assert (nbformat.path or "").endswith("__init__.py")
     core = env.locate("IPython.core")
-    assert core is not None and core.kind == "installed"
+    assert core is not None and core.kind is ModuleKind.INSTALLED
     assert env.locate("IPython.core.no_such_submodule") is None
 
 
 def test_local_wins_over_installed(tmp_path: Path) -> None:
     write(tmp_path, "nbformat.py", "")
     location = ModuleEnvironment(str(tmp_path)).locate("nbformat")
-    assert location is not None and location.kind == "local"
+    assert location is not None and location.kind is ModuleKind.LOCAL
 
 
 def test_working_directory_is_not_a_search_path(
@@ -307,17 +310,17 @@ def test_nothing_is_imported(tmp_path: Path) -> None:
     write(tmp_path, "nb/bombpkg/child.py", bomb)
     code = f"""
         import sys
-        from nbscope.imports_env import ModuleEnvironment
+        from nbscope.imports_env import ModuleEnvironment, ModuleKind
         before = set(sys.modules)
         assert "xml.dom.minidom" not in before and "hypothesis" not in before
         env = ModuleEnvironment({str(tmp_path / "nb")!r})
-        assert env.locate("bomb").kind == "local"
+        assert env.locate("bomb").kind is ModuleKind.LOCAL
         assert env.star_import_names("bomb") == {{"x"}}
-        assert env.locate("bombpkg.child").kind == "local"
+        assert env.locate("bombpkg.child").kind is ModuleKind.LOCAL
         assert env.star_import_names("bombpkg.child") == {{"x"}}
         assert "join" in env.star_import_names("os.path")
         assert "parseString" in env.star_import_names("xml.dom.minidom")
-        assert env.locate("hypothesis.strategies").kind == "installed"
+        assert env.locate("hypothesis.strategies").kind is ModuleKind.INSTALLED
         env.star_import_names("hypothesis")
         new = set(sys.modules) - before
         bad = sorted(m for m in new if m.split(".")[0] in ("bomb", "bombpkg", "xml", "hypothesis"))

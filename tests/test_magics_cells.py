@@ -125,6 +125,27 @@ def test_a_module_written_by_open_in_a_cell_above_is_found(tmp_path: Path) -> No
     assert _module_findings(tmp_path, cells[1]) == [("NS005", "warning", "helper_functions", None)]
 
 
+@pytest.mark.parametrize("added, expected", [
+    ('sys.path.append("lib")', []),
+    ('sys.path.insert(0, "lib")', []),
+    ("sys.path.append(folder)", []),  # a folder nbscope cannot name: anything may be there
+    ('sys.path.append("elsewhere")', [("NS005", "warning", "my_helpers", None)]),
+    ("sys.path", [("NS005", "warning", "my_helpers", None)]),
+])
+def test_folders_added_to_sys_path_are_searched(tmp_path: Path, added: str,
+                                                expected: list) -> None:
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "my_helpers.py").write_text("x = 1\n", encoding="utf-8")
+    cells = (f"import sys\nfolder = 'lib'\n{added}", "import my_helpers")
+    assert _module_findings(tmp_path, *cells) == expected
+
+
+@pytest.mark.parametrize("install", ["!pip install my-helpers", "%pip install my_helpers",
+                                     "%%bash\npip install my-helpers"])
+def test_a_cell_that_installs_the_module_explains_it(tmp_path: Path, install: str) -> None:
+    assert _module_findings(tmp_path, install, "import my_helpers") == []
+
+
 def test_shell_commands_in_the_importing_cell_run_first(tmp_path: Path) -> None:
     cell = ("!git clone https://example.org/course.git\n!mv course/going_modular .\n"
             "import going_modular")

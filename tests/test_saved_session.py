@@ -268,3 +268,52 @@ def test_out_of_order_above_that_failed_says_where_run_all_stops() -> None:
     assert [(f.code, f.severity.value) for f in found] == [("NS009", "warning")]
     assert "ran at [5], after this cell's run, and then raised ValueError" in found[0].message
     assert "Restart & Run All stops at cell 1 with the same ValueError" in found[0].message
+
+
+def test_a_del_inside_an_except_handler_explains_the_saved_error_as_at_top_level() -> None:
+    """Every walker of a cell's operations sees inside ``except`` handlers too."""
+    handler = "try:\n    1/0\nexcept ZeroDivisionError:\n    del d2\n"
+    class_body = "class Cleanup:\n    global d2\n    del d2\n"  # runs when the class is defined
+    for deleting in ("del d2\n", handler, class_body):
+        nb = Notebook("t.ipynb", (cell(1, "d2 = {}\n", 1), cell(2, deleting, 2),
+                                  cell(3, "print(d2)", 3, name_error("d2"))))
+        [found] = check_notebook(nb).findings
+        assert (found.code, found.cause.value, found.cell, found.evidence) == (
+            "NS007", "deleted", 3, Evidence.SAVED_SESSION), deleting
+        assert "cell 2 deleted `d2` (`del d2`, run [2])" in found.message
+
+
+def test_python_unbinding_an_except_name_is_not_a_del_in_the_saved_session() -> None:
+    nb = Notebook("t.ipynb", (cell(1, "e = 1\n", 1),
+                              cell(2, "try:\n    1/0\nexcept ZeroDivisionError as e:\n    pass\n",
+                                   2),
+                              cell(3, "print(e)", 3, name_error("e"))))
+    # The code finding stays: cell 2 bound `e` before Python removed it, no `del` ran.
+    assert [(f.code, f.evidence) for f in check_notebook(nb).findings if f.cell == 3] == [
+        ("NS006", Evidence.CODE)]
+
+
+def test_a_name_only_inside_a_string_is_not_read_so_the_saved_error_is_stale() -> None:
+    """The cell's code is asked which names it reads, not its text: `'sort.table'` is a
+    string, so the saved NameError for `sort` comes from an earlier version of the cell."""
+    nb = Notebook("t.ipynb", (cell(1, "tbl = soup.find_all('table', class_='sort.table')", 6,
+                                   name_error("sort")),))
+    found = [f for f in check_notebook(nb).findings if f.name == "sort"]
+    assert [(f.code, f.severity, f.message_key) for f in found] == [
+        ("NS011", Severity.INFO, "hidden-state/stale-output")]
+
+
+def test_a_saved_error_for_a_name_eval_reads_from_text_is_not_explained() -> None:
+    nb = Notebook("t.ipynb", (cell(1, "value = eval(input())", 3, name_error("total")),))
+    assert [f for f in check_notebook(nb).findings if f.name == "total"] == []
+
+
+def test_a_saved_error_is_placed_at_the_read_on_its_traceback_line_not_a_string() -> None:
+    """The traceback names line 2; the name appears there first inside a string key."""
+    error = SavedError(NAME_ERROR, "name 'y_pred' is not defined",
+                       ("Cell In[2], line 2", "NameError: name 'y_pred' is not defined"))
+    nb = Notebook("t.ipynb", (cell(1, "y_pred = model()", None),
+                              cell(2, "frame = dict(a=1,\n           b={'y_pred': y_pred})", 2,
+                                   error)))
+    [found] = [f for f in check_notebook(nb).findings if f.name == "y_pred"]
+    assert (found.cell, found.span.line, found.span.column) == (2, 2, 25)  # not 16

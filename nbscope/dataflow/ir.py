@@ -7,16 +7,22 @@ replay (``replay.py``) runs these trees in any cell order without looking at
 the AST again.
 
 Layers: at replay time names live in a stack of namespaces. Layer 0 is the
-kernel's global namespace; a class body, function call or comprehension pushes
-one more. ``depth`` on an operation is the absolute layer it acts on; a
-function body always starts at depth 1, because only the globals and its own
-locals are visible to the replay (enclosing functions' names are free
-variables, assumed bound).
+kernel's global namespace; a class body, a function call or ``%timeit``'s
+throwaway namespace pushes one more. A comprehension pushes none: its own
+variables are bound whenever it reads them, so the lowering leaves them out and
+keeps only its reads of outer names and its walrus bindings. ``depth`` on an
+operation is the absolute layer it acts on; a function body always starts at
+depth 1, because only the globals and its own locals are visible to the replay
+(enclosing functions' names are free variables, assumed bound).
+
+This is the replay's program only; what the rules read about a cell besides it
+(binding sites, imports, files written, ...) is in ``cellfacts``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from enum import Enum
 
 from ..model import Span
@@ -32,6 +38,34 @@ class EventKind(Enum):
     OPAQUE = "opaque"  # something nbscope cannot see through may have bound it
     UNKNOWN = "unknown"  # a construct nbscope cannot read (unparsable cell, unknown magic)
     ASSUMED = "assumed"  # taken as bound while checking a function body on its own
+
+
+class Construct(Enum):
+    """The construct behind an event, for rules to decide with (``Event.detail`` is prose)."""
+
+    EXCEPT_UNBINDING = "except unbinding"  # Python deletes ``e`` of ``except ... as e``
+    STAR_IMPORT = "star import"  # ``from m import *`` of a module nbscope cannot list
+    PYLAB = "%pylab"  # ``%pylab``'s star imports, not listed
+    EXEC = "exec"  # ``exec(...)``, ``get_ipython().push(...)`` and the like
+    NAMESPACE_WRITE = "namespace write"  # ``globals()[...] = ...``, ``globals().update(...)``
+    RUN_SCRIPT = "%run"  # ``%run`` of a script nbscope cannot read
+    MAGIC = "magic"  # a line magic that may bind any name (``%store -r``)
+    UNKNOWN_CELL_MAGIC = "cell magic"  # a cell magic that may bind the names on its line
+    UNPARSABLE_CELL = "unparsable cell"  # a cell that is not valid Python
+
+
+class Guard(Enum):
+    """The innermost construct that makes a binding conditional."""
+
+    IF = "if"
+    FOR = "for"
+    WHILE = "while"
+    TRY = "try"
+    EXCEPT = "except"
+    MATCH = "match"
+
+    def __init__(self, value: str) -> None:
+        self.is_loop = value in ("for", "while")
 
 
 class BindingKind(Enum):
@@ -65,18 +99,21 @@ class Site:
 class Event:
     """One reaching event for a name; compared by identity, created once per operation.
 
-    ``guard`` names the innermost construct that makes a binding conditional
-    (``if``, ``for``, ``while``, ``try``, ``except``, ``match``), or None.
-    ``function`` is set when the bound value is a function nbscope can follow
-    into at call time.
+    ``guard`` is the innermost construct that makes a binding conditional, or
+    None. ``function`` is set when the bound value is a function nbscope can
+    follow into at call time. ``construct`` says what made an event that is not
+    a plain binding or ``del``; ``code`` is that construct as written (for
+    messages), and ``detail`` says in words what it does to names (for messages only).
     """
 
     kind: EventKind
     name: str | None = None
     site: Site | None = None
     binding: BindingKind | None = None
-    guard: str | None = None
+    guard: Guard | None = None
     function: FunctionIR | None = None
+    construct: Construct | None = None
+    code: str | None = None
     detail: str | None = None
 
 
@@ -100,7 +137,7 @@ class Resolve(Enum):
 
     NAME = "name"  # module or class body: this layer, then globals, then builtins
     GLOBAL = "global"  # globals, then builtins
-    LOCAL = "local"  # this function's (or comprehension's) own layer only
+    LOCAL = "local"  # this function's (or class body's, or ``%timeit``'s) own layer only
     FREE = "free"  # an enclosing function's variable: not followed
 
 
@@ -122,7 +159,6 @@ class Use:
     resolve: Resolve
     depth: int
     catch: Catch = Catch.NONE
-    in_function: bool = False
     free: bool = False  # a function's local read from a nested scope (a generator
     # expression): unbound, it raises NameError, not UnboundLocalError
 
@@ -179,7 +215,8 @@ class ClassBody:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Scope:
-    """A namespace run at once: a comprehension, or ``%timeit``'s statement."""
+    """A namespace run at once: ``%timeit``'s statement, or the body of a class declared
+    ``nonlocal`` (whose name nbscope does not track). Comprehensions have none (see above)."""
 
     depth: int
     body: tuple[Op, ...]
@@ -250,60 +287,63 @@ Op = (
 class FunctionIR:
     """A function or lambda body, replayed when the function is called.
 
-    Compared by identity. ``body`` is filled in after the object is created,
-    because the body's operations may refer back to the function.
+    Compared by identity; ``key`` (its cell and its place among the cell's
+    functions) names it in sets. ``body`` is filled in after the object is
+    created, because the body's operations may refer back to the function.
     """
 
     name: str
     site: Site
     params: tuple[str, ...]
+    number: int  # the how-manyth function (or lambda) of its cell, from 0
     is_generator: bool = False
     is_async: bool = False
     body: tuple[Op, ...] = ()
 
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.site.cell, self.number)
 
-@dataclass(frozen=True, slots=True)
-class BindingSite:
-    """Where a name is bound anywhere in the notebook, for explanations.
 
-    ``scope`` is ``module``, ``function``, ``lambda``, ``class`` or
-    ``comprehension``; ``owner`` names the function or class when there is one.
+def children(op: Op) -> Iterator[Op]:
+    """The operations nested in ``op``, in the order they are written.
+
+    Every walker that searches a program (for a read, a ``del``, a call) uses this,
+    so that all agree on what is inside what; only the replay, which interprets
+    each construct's paths itself, does not. A function's body is not among its
+    definition's children: it runs when the function is called (follow
+    ``event.function.body`` for that).
     """
+    if isinstance(op, Branch):
+        for path in op.paths:
+            yield from path
+    elif isinstance(op, Loop):
+        yield from op.head
+        yield from op.body
+        yield from op.orelse
+    elif isinstance(op, Try):
+        yield from op.body
+        for handler in op.handlers:
+            yield from handler.body
+        yield from op.orelse
+        yield from op.final
+    elif isinstance(op, ClassBody):
+        yield from op.body
+        yield op.bind
+    elif isinstance(op, Scope):
+        yield from op.body
 
-    name: str
-    site: Site
-    scope: str
-    owner: str | None
-    binding: BindingKind
-    guard: str | None
 
-
-@dataclass(frozen=True, slots=True)
-class ImportSite:
-    """An import statement's module, where its name is written, and its level."""
-
-    module: str
-    site: Site
-    level: int
-    module_level: bool
-    guarded: bool = False  # inside a ``try`` that catches ImportError
+def walk(ops: Iterable[Op]) -> Iterator[Op]:
+    """Every operation in ``ops`` and nested in them, depth first, in the order written."""
+    for op in ops:
+        yield op
+        yield from walk(children(op))
 
 
 @dataclass(frozen=True, slots=True)
 class CellIR:
-    """One cell lowered for replay, with the facts the rules read."""
+    """One cell lowered for replay: the operations it runs, in order."""
 
     cell: int
     body: tuple[Op, ...]
-    parsed: bool
-    syntax_error: tuple[str, Span] | None = None
-    cell_magic: str | None = None
-    bindings: tuple[BindingSite, ...] = ()
-    function_reads: tuple[Use, ...] = ()
-    written_files: tuple[str, ...] = ()
-    shell_commands: tuple[str, ...] = ()
-    imports: tuple[ImportSite, ...] = ()
-    sys_path_additions: tuple[str | None, ...] = ()
-    unknown_names: frozenset[str] = frozenset()  # names an unreadable construct may bind
-    opaque: bool = False  # something here may bind any name (exec, unknown star import)
-    notes: tuple[tuple[str, Site], ...] = field(default_factory=tuple)

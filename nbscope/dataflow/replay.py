@@ -1,7 +1,7 @@
 """Replay cells' operations in some order and judge every read of a name.
 
-The state is, per namespace layer, the set of events that may have last
-happened to each name on some path (a reaching-definitions analysis): a name is
+The state (``state``) is, per namespace layer, the set of events that may have
+last happened to each name on some path (a reaching-definitions analysis): a name is
 bound when every reaching event binds it, unbound when none does, and maybe
 bound otherwise. Branches copy the state and join it back; loops iterate to a
 fixed point and record verdicts only on the last pass; ``try`` handlers start
@@ -12,13 +12,12 @@ moment, which is when Python resolves a function's global names.
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, replace
 from enum import Enum
 
 from .ir import (
     ASSUMED,
-    INITIAL,
     Bind,
     Branch,
     Call,
@@ -42,10 +41,10 @@ from .ir import (
     Use,
     in_order,
 )
+from .state import Layer, State, fresh_state, join
 
 _MAX_FIXPOINT_ROUNDS = 12
 _MAX_CALL_DEPTH = 6
-_INITIAL_SET = frozenset({INITIAL})
 _BOUND_KINDS = (EventKind.BIND, EventKind.ASSUMED)
 
 
@@ -78,121 +77,13 @@ class Verdict:
         return self.calls[0].site.cell if self.calls else self.use.site.cell
 
 
-_FLATTEN_AT = 64
+class FrameKind(Enum):
+    """What a frame of the replay is: where each kind of jump lands."""
 
-
-class Layer:
-    """One namespace: name → reaching events; absent names have ``default``.
-
-    Copy-on-write: ``base`` is shared between copies and never changed; each
-    copy writes into its own small ``delta``, so copying at a branch and
-    joining afterwards cost what the branches changed, not the namespace size.
-    """
-
-    __slots__ = ("base", "delta", "default")
-
-    def __init__(self, base: dict[str, frozenset[Event]] | None = None,
-                 default: frozenset[Event] = _INITIAL_SET,
-                 delta: dict[str, frozenset[Event]] | None = None) -> None:
-        self.base = base if base is not None else {}
-        self.delta = delta if delta is not None else {}
-        self.default = default
-
-    def get(self, name: str) -> frozenset[Event]:
-        delta = self.delta
-        if name in delta:
-            return delta[name]
-        return self.base.get(name, self.default)
-
-    def set(self, name: str, events: frozenset[Event]) -> None:
-        self.delta[name] = events
-
-    def names(self) -> set[str]:
-        return set(self.base) | set(self.delta)
-
-    def copy(self) -> Layer:
-        if len(self.delta) > _FLATTEN_AT:
-            self.flatten()
-        return Layer(self.base, self.default, dict(self.delta))
-
-    def flatten(self) -> None:
-        """Fold the delta into a new base (the old base may be shared: never change it)."""
-        if self.delta:
-            self.base = {**self.base, **self.delta}
-            self.delta = {}
-
-    def same_as(self, other: Layer) -> bool:
-        if self.default != other.default:
-            return False
-        keys = set(self.delta) | set(other.delta)
-        if self.base is not other.base:
-            keys |= set(self.base) | set(other.base)
-        return all(self.get(k) == other.get(k) for k in keys)
-
-
-class State:
-    """The layers visible at a point, whether the point is reached on every run, and liveness."""
-
-    __slots__ = ("layers", "certain", "dead")
-
-    def __init__(self, layers: list[Layer], certain: bool = True, dead: bool = False) -> None:
-        self.layers = layers
-        self.certain = certain
-        self.dead = dead
-
-    def copy(self, certain: bool | None = None) -> State:
-        return State([layer.copy() for layer in self.layers],
-                     self.certain if certain is None else certain, self.dead)
-
-    def same_as(self, other: State) -> bool:
-        return len(self.layers) == len(other.layers) and all(
-            a.same_as(b) for a, b in zip(self.layers, other.layers, strict=True))
-
-
-def fresh_state() -> State:
-    """The state of a new kernel: nothing bound."""
-    return State([Layer()])
-
-
-def join(states: Sequence[State]) -> State:
-    """Merge the states of paths that meet; dead paths count only if all are dead."""
-    alive = [state for state in states if not state.dead]
-    chosen = alive or list(states)
-    if len(chosen) == 1:
-        result = chosen[0].copy()
-        result.dead = not alive
-        return result
-    depth = min(len(state.layers) for state in chosen)
-    layers = [_join_layers([state.layers[i] for state in chosen]) for i in range(depth)]
-    certain = all(state.certain for state in chosen)
-    return State(layers, certain, dead=not alive)
-
-
-def _join_layers(layers: list[Layer]) -> Layer:
-    default = frozenset().union(*(layer.default for layer in layers))
-    base = layers[0].base
-    shared = all(layer.base is base for layer in layers[1:])
-    names: set[str] = set()
-    for layer in layers:
-        names.update(layer.delta)
-        if not shared:
-            names.update(layer.base)
-    merged = {}
-    if len(layers) == 2:
-        left, right = layers
-        for name in names:
-            a, b = left.get(name), right.get(name)
-            merged[name] = a if a is b else a | b
-    else:
-        for name in names:
-            first = layers[0].get(name)
-            if all(layer.get(name) is first for layer in layers[1:]):
-                merged[name] = first
-            else:
-                merged[name] = frozenset().union(*(layer.get(name) for layer in layers))
-    if shared:
-        return Layer(base, default, merged)
-    return Layer(merged, default)
+    BLOCK = "block"  # a branch or the handlers of a ``try``: no jump lands here
+    LOOP = "loop"
+    TRY = "try"  # a ``try`` body, where raises land
+    FUNCTION = "function"
 
 
 class _Frame:
@@ -200,14 +91,15 @@ class _Frame:
 
     __slots__ = ("kind", "escaped")
 
-    def __init__(self, kind: str) -> None:
-        self.kind = kind  # block, loop, try (its body, where raises land) or function
+    def __init__(self, kind: FrameKind) -> None:
+        self.kind = kind
         self.escaped = False
 
 
+_BLOCK, _LOOP, _TRY, _FUNCTION = FrameKind.BLOCK, FrameKind.LOOP, FrameKind.TRY, FrameKind.FUNCTION
 # Where each jump lands: the innermost frame of this kind (not left by the jump).
-_JUMP_TARGET = {Jump.BREAK: "loop", Jump.CONTINUE: "loop", Jump.RETURN: "function",
-                Jump.RAISE: "try"}
+_JUMP_TARGET = {Jump.BREAK: FrameKind.LOOP, Jump.CONTINUE: FrameKind.LOOP,
+                Jump.RETURN: FrameKind.FUNCTION, Jump.RAISE: FrameKind.TRY}
 
 
 class Replay:
@@ -230,7 +122,7 @@ class Replay:
         self._active: list[FunctionIR] = []
         self._checking_locals = False
         self._pending_functions: list[FunctionIR] = []
-        self._seen_functions: set[int] = set()
+        self._seen_functions: set[tuple[int, int]] = set()
 
     # --- public --------------------------------------------------------------------
 
@@ -318,15 +210,15 @@ class Replay:
             if use.depth >= len(state.layers):
                 return Status.BOUND, frozenset()
             own = state.layers[use.depth].get(name)
-            return _judge(own, False), own
+            return _judge(own), own
         events = state.layers[0].get(name)
         if use.resolve is Resolve.NAME and 0 < use.depth < len(state.layers):
             own = state.layers[use.depth].get(name)
-            if _judge(own, False) is Status.BOUND:
+            if _judge(own) is Status.BOUND:
                 return Status.BOUND, own
             # Where the class namespace lacks the name, Python falls back to globals.
             events = frozenset(e for e in own if e.kind is EventKind.BIND) | events
-        status = _judge(events, False)
+        status = _judge(events)
         if status is not Status.BOUND and name in self.builtins:
             status = Status.BOUND
         return status, events
@@ -357,7 +249,7 @@ class Replay:
                 self.run(path, state)
             state.certain = certain
             return state
-        frame = self._push("block")
+        frame = self._push(_BLOCK)
         try:
             outcomes = [self.run(path, state.copy(certain=state.certain and single))
                         for path in op.paths]
@@ -370,7 +262,7 @@ class Replay:
                           and not result.dead and not frame.escaped)
         return result
 
-    def _push(self, kind: str) -> _Frame:
+    def _push(self, kind: FrameKind) -> _Frame:
         frame = _Frame(kind)
         self._frames.append(frame)
         return frame
@@ -378,7 +270,7 @@ class Replay:
     def _loop(self, op: Loop, state: State) -> State:
         entry = state
         head_in = entry.copy()
-        frame = self._push("loop")
+        frame = self._push(_LOOP)
         self._silence += 1
         try:
             for _ in range(_MAX_FIXPOINT_ROUNDS):
@@ -429,7 +321,7 @@ class Replay:
         diverted = self._divert_exits() if op.has_final else None
         points: list[State] = [state.copy()]
         self._catchers.append(points)
-        body_frame = self._push("try")
+        body_frame = self._push(_TRY)
         self._catching += catching
         first_verdict = len(self.verdicts)
         try:
@@ -446,7 +338,7 @@ class Replay:
             self._catchers.pop()
         body_verdicts = len(self.verdicts)
         outcomes = []
-        frame = self._push("block")
+        frame = self._push(_BLOCK)
         try:
             if not current.dead:
                 # ``else`` runs only when the body raised nothing.
@@ -535,10 +427,10 @@ class Replay:
             self._catchers[-1].append(state.copy())
         return _dead_copy(state)
 
-    def _escape(self, target: str) -> None:
+    def _escape(self, target: FrameKind) -> None:
         """Mark the frames a jump leaves, up to the one it lands in."""
         for frame in reversed(self._frames):
-            if frame.kind == target:
+            if frame.kind is target:
                 return
             frame.escaped = True
 
@@ -560,8 +452,8 @@ class Replay:
     def _define(self, op: DefineFunction, state: State) -> None:
         self._bind(state, op.depth, op.name, frozenset({op.event}))
         function = op.event.function
-        if function is not None and id(function) not in self._seen_functions:
-            self._seen_functions.add(id(function))
+        if function is not None and function.key not in self._seen_functions:
+            self._seen_functions.add(function.key)
             self._pending_functions.append(function)
 
     def _call(self, op: Call, state: State) -> State:
@@ -603,7 +495,7 @@ class Replay:
     def _run_function_body(self, function: FunctionIR, state: State) -> State:
         returns: list[State] = []
         self._returns.append(returns)
-        self._push("function")
+        self._push(_FUNCTION)
         try:
             end = self.run(function.body, state)
         finally:
@@ -619,7 +511,7 @@ def _parameter_layer(function: FunctionIR) -> Layer:
     return Layer(delta={name: bound for name in function.params})
 
 
-def _judge(events: frozenset[Event], builtin: bool) -> Status:
+def _judge(events: frozenset[Event]) -> Status:
     bound_somewhere = False
     unknown = False
     missing = False
@@ -631,8 +523,6 @@ def _judge(events: frozenset[Event], builtin: bool) -> Status:
         else:
             missing = True
     if not missing and not unknown:
-        return Status.BOUND
-    if builtin:
         return Status.BOUND
     if unknown:
         return Status.UNKNOWN if not bound_somewhere or missing else Status.BOUND

@@ -1,29 +1,34 @@
-"""Every rule nbscope knows, by stable code. Codes are never reused."""
+"""Every rule nbscope knows, by stable code. Codes are never reused.
+
+A rule is a module of this package that defines ``RULE`` (or ``RULES``, for a
+module that owns several): the registry is built from the package itself, so a
+new rule module is registered by existing, and the list of rules is written
+nowhere else.
+"""
 
 from __future__ import annotations
 
-from . import (
-    analysis_limit,
-    conditional,
-    defined_later,
-    deleted,
-    function_local,
-    missing_import,
-    missing_module,
-    never_defined,
-    not_python,
-    saved_session,
-    syntax_error,
-    typo,
-    unbound_local,
-)
+import importlib
+import pkgutil
+
 from .base import Rule
 
-REGISTRY: dict[str, Rule] = dict(sorted(
-    [(module.RULE.code, module.RULE) for module in (
-        defined_later, function_local, typo, missing_import, missing_module, conditional,
-        deleted, never_defined, unbound_local, syntax_error, analysis_limit, not_python,
-    )] + [(rule.code, rule) for rule in saved_session.RULES]))
+
+def _discover() -> dict[str, Rule]:
+    rules: list[Rule] = []
+    for module_info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{module_info.name}")
+        rules.extend(getattr(module, "RULES", ()))
+        if hasattr(module, "RULE"):
+            rules.append(module.RULE)
+    codes = [rule.code for rule in rules]
+    repeated = sorted({code for code in codes if codes.count(code) > 1})
+    if repeated:
+        raise RuntimeError(f"rule codes defined twice: {', '.join(repeated)}")
+    return {rule.code: rule for rule in sorted(rules, key=lambda rule: rule.code)}
+
+
+REGISTRY: dict[str, Rule] = _discover()
 
 
 def find_rule(code_or_name: str) -> Rule | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..dataflow.ir import Event
 from ..findings import Finding, Severity
-from .base import Facts, Rule
+from .base import Facts, Message, Rule
 
 RULE = Rule(
     code="NS101",
@@ -40,9 +40,14 @@ plt.plot(x, y)
 )
 
 
+STOPPED = Message(
+    "analysis-limit/opaque",
+    "{construct}; nbscope cannot tell whether later reads of {names} are defined, so it does "
+    "not report them.")
+
+
 def finding(facts: Facts, event: Event, names: list[str]) -> Finding:
     assert event.site is not None
     shown = ", ".join(f"`{n}`" for n in names[:5]) + (" ..." if len(names) > 5 else "")
-    message = (f"{event.detail}; nbscope cannot tell whether later reads of {shown} are "
-               f"defined, so it does not report them.")
-    return facts.finding(RULE, None, event.site, message, None)
+    return facts.finding(RULE, None, event.site, STOPPED,
+                         {"construct": event.detail, "names": shown})

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..dataflow.ir import Call, Event, EventKind, Site, Use, in_order
+from ..dataflow.ir import Call, Event, EventKind, Guard, Site, Use, in_order
 from ..findings import Cause, Finding, Severity
-from .base import Facts, Rule, where
+from .base import Facts, Message, Rule, where
 
 RULE = Rule(
     code="NS006",
@@ -45,13 +45,31 @@ print(threshold)
 """,
 )
 
+# --- wording: a subject (which read, seen from where) and what makes it uncertain
+SUBJECT = "`{name}` may be unbound here"
+SUBJECT_IN_FUNCTION = "`{name}` may be unbound here when `{function}` runs"
+SUBJECT_AT_CALL = ("`{outer}()` is called here, and `{inner}` reads `{name}` ({read_at}), "
+                   "which may be unbound at this call")
+DELETED_ON_SOME_PATHS = Message(
+    "conditional/deleted",
+    "{subject}: it is deleted on some paths ({place}).",
+    "Make sure `{name}` is assigned again after the deletion on every path.")
+GUARDED = Message(
+    "conditional/guarded",
+    "{subject}: it is assigned only inside {construct} ({place}), so when {failing}, this "
+    "line raises NameError.",
+    "Give `{name}` a value before the branch (a default), or assign it on every path.")
+SOME_PATHS = Message(
+    "conditional/some-paths",
+    "{subject}: it is assigned before this line only on some paths.",
+    "Give `{name}` a value before the branch (a default), or assign it on every path.")
 _GUARDS = {
-    "if": ("an `if` branch", "the branch is not taken"),
-    "for": ("a `for` loop", "the loop runs zero times"),
-    "while": ("a `while` loop", "the loop runs zero times"),
-    "try": ("a `try` block", "the `try` block fails before that line"),
-    "except": ("an `except` handler", "no exception happens"),
-    "match": ("a `case` of a `match`", "no such case matches"),
+    Guard.IF: ("an `if` branch", "the branch is not taken"),
+    Guard.FOR: ("a `for` loop", "the loop runs zero times"),
+    Guard.WHILE: ("a `while` loop", "the loop runs zero times"),
+    Guard.TRY: ("a `try` block", "the `try` block fails before that line"),
+    Guard.EXCEPT: ("an `except` handler", "no exception happens"),
+    Guard.MATCH: ("a `case` of a `match`", "no such case matches"),
 }
 
 
@@ -68,30 +86,30 @@ def finding(facts: Facts, use: Use, at: Site, events: frozenset[Event],
                    key=lambda e: (e.site.cell, e.site.span.line if e.site.span else 0))
     deletions = [e for e in in_order(events) if e.kind is EventKind.DELETE and e.site]
     related = [facts.related("definition", e.site) for e in binds[:3]]
-    subject = f"`{name}` may be unbound here"
-    if function:
-        subject = f"`{name}` may be unbound here when `{function}` runs"
+    fields: dict[str, object] = {"name": name, "function": function}
+    subject = SUBJECT_IN_FUNCTION if function else SUBJECT
     if calls:
-        subject = (f"`{calls[0].name}()` is called here, and `{calls[-1].name}` reads "
-                   f"`{name}` ({where(use.site, at.cell)}), which may be unbound at this call")
+        subject = SUBJECT_AT_CALL
+        fields.update(outer=calls[0].name, inner=calls[-1].name,
+                      read_at=where(use.site, at.cell))
         related.append(facts.related("use", use.site))
+    fields["subject"] = subject.format(**fields)
     if deletions:
         deletion = deletions[0]
         assert deletion.site is not None
         related.append(facts.related("deletion", deletion.site))
-        message = f"{subject}: it is deleted on some paths ({where(deletion.site, at.cell)})."
-        fix = f"Make sure `{name}` is assigned again after the deletion on every path."
+        message = DELETED_ON_SOME_PATHS
+        fields["place"] = where(deletion.site, at.cell)
     else:
         guarded = next((e for e in binds if e.guard), None)
-        if binds and all(e.guard in ("for", "while") for e in binds) and not _initial_only(events):
+        if (binds and all(e.guard is not None and e.guard.is_loop for e in binds)
+                and not _initial_only(events)):
             severity = Severity.INFO
+        message = SOME_PATHS
         if guarded is not None and guarded.site is not None and guarded.guard in _GUARDS:
+            message = GUARDED
             construct, failing = _GUARDS[guarded.guard]
-            message = (f"{subject}: it is assigned only inside {construct} "
-                       f"({where(guarded.site, at.cell)}), so when {failing}, "
-                       f"this line raises NameError.")
-        else:
-            message = f"{subject}: it is assigned before this line only on some paths."
-        fix = (f"Give `{name}` a value before the branch (a default), "
-               f"or assign it on every path.")
-    return facts.finding(RULE, name, at, message, fix, related=tuple(related), severity=severity)
+            fields.update(construct=construct, failing=failing,
+                          place=where(guarded.site, at.cell))
+    return facts.finding(RULE, name, at, message, fields, related=tuple(related),
+                         severity=severity)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from ..dataflow.ir import BindingSite, Call, Event, Site, Use
+from ..dataflow.cellfacts import BindingSite
+from ..dataflow.ir import Call, Construct, Event, Site, Use
 from ..findings import Cause, Finding, Severity
-from .base import Facts, Rule, where
+from .base import Facts, Message, Rule, where
 
 RULE = Rule(
     code="NS001",
@@ -42,42 +43,57 @@ train(session_conf)
 )
 
 
+# --- wording
+LATER_CELL = Message(
+    "defined-later/later-cell",
+    "`{name}` is used here, but it is first assigned in cell {cell}, below this cell: "
+    "Restart & Run All {when}.",
+    "Run cell {cell} first: move it above cell {at}, or move this code below cell {cell}.")
+SAME_CELL = Message(
+    "defined-later/same-cell",
+    "`{name}` is used here, but it is first assigned later in this cell{line}: "
+    "Restart & Run All {when}.",
+    "Assign `{name}` before this line.")
+CALL = Message(
+    "defined-later/call",
+    "`{outer}()` is called here, and `{function}` reads `{name}` ({read_at}), which is first "
+    "assigned {place}: Restart & Run All {when}, inside `{function}`.",
+    "Call `{outer}()` after `{name}` is assigned (after cell {cell}), or assign `{name}` "
+    "before this call.")
+STAR = Message(
+    "defined-later/star-import",
+    "`{name}` is not assigned in any cell, and {star} ({star_at}) runs after this line; that "
+    "import may bind `{name}`, but Restart & Run All raises NameError here first.",
+    "Run the import first: move it above this line, or import `{name}` by name above it.")
+WHEN_CERTAIN = "raises NameError here"
+WHEN_REACHED = "raises NameError when this line runs"
+
+
 def finding(facts: Facts, use: Use, at: Site, definition: BindingSite,
             calls: tuple[Call, ...], certain: bool) -> Finding:
-    name = use.name
-    when = "raises NameError here" if certain else "raises NameError when this line runs"
-    if definition.site.cell == at.cell:
-        place = f"later in this cell (line {definition.site.span.line})" \
-            if definition.site.span else "later in this cell"
-        fix = f"Assign `{name}` before this line."
-    else:
-        place = f"in cell {definition.site.cell}, below this cell"
-        fix = (f"Run cell {definition.site.cell} first: move it above cell {at.cell}, "
-               f"or move this code below cell {definition.site.cell}.")
+    cell = definition.site.cell
+    span = definition.site.span
+    fields: dict[str, object] = {
+        "cell": cell, "at": at.cell, "when": WHEN_CERTAIN if certain else WHEN_REACHED,
+        "line": f" (line {span.line})" if span else ""}
     related = [facts.related("definition", definition.site)]
-    if calls:
-        function = calls[-1].name
-        outer = calls[0].name
-        message = (f"`{outer}()` is called here, and `{function}` reads `{name}` "
-                   f"({where(use.site, at.cell)}), which is first assigned {place}: "
-                   f"Restart & Run All {when}, inside `{function}`.")
-        fix = (f"Call `{outer}()` after `{name}` is assigned "
-               f"(after cell {definition.site.cell}), or assign `{name}` before this call.")
-        related.append(facts.related("use", use.site, f"`{function}` reads `{name}`"))
-    else:
-        message = f"`{name}` is used here, but it is first assigned {place}: " \
-                  f"Restart & Run All {when}."
-    return facts.finding(RULE, name, at, message, fix, related=tuple(related))
+    if not calls:
+        message = SAME_CELL if cell == at.cell else LATER_CELL
+        return facts.finding(RULE, use.name, at, message, fields, related=tuple(related))
+    fields["place"] = (f"later in this cell{fields['line']}" if cell == at.cell
+                       else f"in cell {cell}, below this cell")
+    function = calls[-1].name
+    fields.update(outer=calls[0].name, function=function, read_at=where(use.site, at.cell))
+    related.append(facts.related("use", use.site, f"`{function}` reads `{use.name}`"))
+    return facts.finding(RULE, use.name, at, CALL, fields, related=tuple(related))
 
 
 def star_finding(facts: Facts, name: str, at: Site, star: Event) -> Finding:
     """No cell binds ``name`` by name, but a star import below may bind it."""
     assert star.site is not None
-    what = star.detail.split(" binds ")[0] if star.detail else "a star import"
-    message = (f"`{name}` is not assigned in any cell, and {what} ({where(star.site, at.cell)}) "
-               f"runs after this line; that import may bind `{name}`, but Restart & Run All "
-               f"raises NameError here first.")
-    fix = (f"Run the import first: move it above this line, or import `{name}` by name "
-           f"above it.")
-    return facts.finding(RULE, name, at, message, fix,
+    if star.construct is Construct.STAR_IMPORT and star.code:
+        what = f"`{star.code}`"
+    else:
+        what = star.detail or "a star import"
+    return facts.finding(RULE, name, at, STAR, {"star": what, "star_at": where(star.site, at.cell)},
                          related=(facts.related("definition", star.site, "star import"),))

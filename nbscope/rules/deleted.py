@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..dataflow.ir import Event, EventKind, Site, Use
+from ..dataflow.ir import Construct, Event, EventKind, Site, Use
 from ..findings import Cause, Finding, Severity
-from .base import Facts, Rule, where
+from .base import Facts, Message, Rule, where
 
 RULE = Rule(
     code="NS007",
@@ -37,22 +37,29 @@ Use the name before deleting it, or do not delete it.
 )
 
 
+# --- wording
+RESET = Message(
+    "deleted/reset",
+    "`%reset` ({place}) cleared every variable before this line, `{name}` included.",
+    "Run the cells that define `{name}` again after the reset, or remove the `%reset`.")
+EXCEPT_END = Message(
+    "deleted/except-end",
+    "`{name}` was bound by `except ... as {name}` ({place}), and Python deletes that name "
+    "when the `except` block ends, so it does not exist here.",
+    "Inside the handler, keep it under another name: `error = {name}`.")
+DEL = Message(
+    "deleted/del",
+    "`{name}` was deleted ({place}) before this line, so it no longer exists here.",
+    "Use `{name}` before the `del`, remove the `del`, or assign `{name}` again.")
+
+
 def finding(facts: Facts, use: Use, at: Site, removal: Event) -> Finding:
-    name = use.name
     assert removal.site is not None
-    place = where(removal.site, at.cell)
     if removal.kind is EventKind.RESET:
-        message = f"`%reset` ({place}) cleared every variable before this line, `{name}` included."
-        fix = f"Run the cells that define `{name}` again after the reset, or remove the `%reset`."
-        role = "deletion"
-    elif removal.detail == "except":
-        message = (f"`{name}` was bound by `except ... as {name}` ({place}), and Python deletes "
-                   f"that name when the `except` block ends, so it does not exist here.")
-        fix = f"Inside the handler, keep it under another name: `error = {name}`."
-        role = "deletion"
+        message = RESET
+    elif removal.construct is Construct.EXCEPT_UNBINDING:
+        message = EXCEPT_END
     else:
-        message = f"`{name}` was deleted ({place}) before this line, so it no longer exists here."
-        fix = f"Use `{name}` before the `del`, remove the `del`, or assign `{name}` again."
-        role = "deletion"
-    related = (facts.related(role, removal.site),)
-    return facts.finding(RULE, name, at, message, fix, related=related)
+        message = DEL
+    return facts.finding(RULE, use.name, at, message, {"place": where(removal.site, at.cell)},
+                         related=(facts.related("deletion", removal.site),))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterable, Iterator
 
+from ..dataflow.cellfacts import ScopeKind
 from ..dataflow.ir import BindingKind, Catch, Event, EventKind, Resolve, Site, Use, in_order
 from ..dataflow.replay import Status, Verdict
 from ..findings import Finding, Severity
@@ -34,7 +35,7 @@ from .base import Facts, before
 def explain(facts: Facts, verdicts: Iterable[Verdict],
             provided: Container[str] = PROVIDED) -> list[Finding]:
     findings: list[Finding] = []
-    limits: dict[int, tuple[Event, list[str]]] = {}
+    limits: dict[tuple[Site, str | None], tuple[Event, list[str]]] = {}
     for verdict in verdicts:
         if not verdict.reported:
             continue
@@ -49,17 +50,18 @@ def explain(facts: Facts, verdicts: Iterable[Verdict],
                 found = _softened(found)
             findings.append(found)
     findings.extend(_function_reads(facts, provided))
-    findings.extend(_imports(facts))
+    findings.extend(missing_module.findings(facts))
     findings.extend(_syntax_errors(facts))
     findings.extend(analysis_limit.finding(facts, event, names)
                     for event, names in limits.values())
     return _unique(findings)
 
 
-def _note_limit(limits: dict[int, tuple[Event, list[str]]], verdict: Verdict) -> None:
+def _note_limit(limits: dict[tuple[Site, str | None], tuple[Event, list[str]]],
+                verdict: Verdict) -> None:
     for event in in_order(verdict.events):
         if event.kind is EventKind.OPAQUE and event.site is not None:
-            entry = limits.setdefault(id(event), (event, []))
+            entry = limits.setdefault((event.site, event.detail), (event, []))
             if verdict.use.name not in entry[1]:
                 entry[1].append(verdict.use.name)
 
@@ -96,7 +98,7 @@ def _explain_verdict(facts: Facts, verdict: Verdict) -> Finding | None:
 
 def _unbound_name(facts: Facts, name: str, at: Site) -> Finding:
     """Explain a name that nothing binds before ``at`` (and no cell binds later)."""
-    elsewhere = [s for s in facts.sites(name) if s.scope != "module"]
+    elsewhere = [s for s in facts.sites(name) if not s.scope.is_module]
     if elsewhere:
         return function_local.finding(facts, name, at, function_local.pick_site(elsewhere))
     import_line = facts.modules.import_line_for(name)
@@ -114,11 +116,12 @@ def _local(facts: Facts, verdict: Verdict) -> Finding | None:
     if verdict.status is Status.MAYBE:
         return conditional.finding(facts, use, use.site, verdict.events, (), owner or "it")
     local = next((s for s in facts.sites(use.name)
-                  if s.scope in ("function", "lambda") and s.owner == owner
+                  if s.scope.is_function and s.owner == owner
                   and s.binding is not BindingKind.PARAMETER), None)
     if local is None and owner is None:
         isolated = next((s for s in facts.sites(use.name)
-                         if s.scope == "isolated" and s.site.cell == use.site.cell), None)
+                         if s.scope is ScopeKind.ISOLATED and s.site.cell == use.site.cell),
+                        None)
         if isolated is not None:
             return unbound_local.timeit_finding(facts, use, isolated)
     return unbound_local.finding(facts, use, owner or "the function", local)
@@ -134,8 +137,8 @@ def _owner_of(facts: Facts, use: Use) -> str | None:
 
 def _function_reads(facts: Facts, provided: Container[str]) -> Iterator[Finding]:
     """Names a function body reads that the notebook binds nowhere at the top level."""
-    for ir in facts.irs.values():
-        for use in ir.function_reads:
+    for cell in facts.cell_facts.values():
+        for use in cell.function_reads:
             name = use.name
             if use.catch is Catch.NAME_ERROR or name in provided:
                 continue
@@ -146,21 +149,11 @@ def _function_reads(facts: Facts, provided: Container[str]) -> Iterator[Finding]
             yield _unbound_name(facts, name, use.site)
 
 
-def _imports(facts: Facts) -> Iterator[Finding]:
-    for ir in facts.irs.values():
-        for record in ir.imports:
-            if record.level or record.guarded:
-                continue
-            if not facts.module_missing(record.module, ir.cell):
-                continue
-            yield missing_module.finding(facts, record, facts.upload_evidence(record.module))
-
-
 def _syntax_errors(facts: Facts) -> Iterator[Finding]:
-    for ir in facts.irs.values():
-        if ir.syntax_error is not None:
-            reason, span = ir.syntax_error
-            yield syntax_error.finding(facts, Site(ir.cell, span), reason, ir.parsed)
+    for cell in facts.cell_facts.values():
+        if cell.syntax_error is not None:
+            reason, span = cell.syntax_error
+            yield syntax_error.finding(facts, Site(cell.cell, span), reason, cell.parsed)
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

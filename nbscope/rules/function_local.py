@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from ..dataflow.ir import BindingKind, BindingSite, Site
+from ..dataflow.cellfacts import BindingSite, ScopeKind
+from ..dataflow.ir import BindingKind, Site
 from ..findings import Cause, Finding, Severity
-from .base import Facts, Rule, where
+from .base import Facts, Message, Rule, where
 
 RULE = Rule(
     code="NS002",
@@ -45,7 +46,8 @@ print(results)
 """,
 )
 
-_PREFERENCE = ("function", "lambda", "isolated", "class", "comprehension")
+_PREFERENCE = (ScopeKind.FUNCTION, ScopeKind.LAMBDA, ScopeKind.ISOLATED, ScopeKind.CLASS,
+               ScopeKind.COMPREHENSION)
 
 
 def pick_site(sites: list[BindingSite]) -> BindingSite:
@@ -56,36 +58,48 @@ def pick_site(sites: list[BindingSite]) -> BindingSite:
     return min(sites, key=rank)
 
 
+GLOBAL_IN_FUNCTION = Message(
+    "function-local/global-not-called",
+    "`{name}` is assigned (as a global) only inside `{owner}` ({place}), and `{owner}()` has "
+    "not been called before this line, so `{name}` does not exist yet.",
+    "Call `{owner}()` before this line.")
+PARAMETER = Message(
+    "function-local/parameter",
+    "`{name}` is a parameter of `{owner}` ({place}); it exists only while `{owner}` runs, not "
+    "outside it.",
+    "Assign `{name}` at the top level of a cell, or pass the value you need.")
+FUNCTION = Message(
+    "function-local/function",
+    "`{name}` is assigned only inside the function `{owner}` ({place}); a function's variables "
+    "disappear when it returns, so there is no `{name}` here.",
+    "Return it from `{owner}` (`return {name}`) and keep the result: "
+    "`{name} = {owner}(...)`.")
+CLASS_BODY = Message(
+    "function-local/class-body",
+    "`{name}` is defined only in the body of class `{owner}` ({place}); class attributes are "
+    "not names outside the class body, not even in its methods.",
+    "Write `{owner}.{name}` (or `self.{name}` inside a method).")
+TIMEIT = Message(
+    "function-local/timeit",
+    "`{name}` is assigned only inside `%timeit` ({place}), which runs its code in a throwaway "
+    "namespace, so `{name}` is not kept.",
+    "Use `%time`/`%%time`, which keeps variables, or assign it in a normal cell.")
+COMPREHENSION = Message(
+    "function-local/comprehension",
+    "`{name}` exists only inside the comprehension at {place}: comprehension variables do not "
+    "leak out in Python 3.",
+    "Use a `for` loop, or assign the value you need outside the comprehension.")
+_BY_SCOPE = {ScopeKind.FUNCTION: FUNCTION, ScopeKind.LAMBDA: FUNCTION,
+             ScopeKind.CLASS: CLASS_BODY, ScopeKind.ISOLATED: TIMEIT}
+
+
 def finding(facts: Facts, name: str, at: Site, site: BindingSite) -> Finding:
-    place = where(site.site, at.cell)
-    owner = site.owner or "?"
     if site.binding is BindingKind.GLOBAL_IN_FUNCTION:
-        message = (f"`{name}` is assigned (as a global) only inside `{owner}` ({place}), "
-                   f"and `{owner}()` has not been called before this line, so `{name}` "
-                   f"does not exist yet.")
-        fix = f"Call `{owner}()` before this line."
+        message = GLOBAL_IN_FUNCTION
     elif site.binding is BindingKind.PARAMETER:
-        message = (f"`{name}` is a parameter of `{owner}` ({place}); it exists only while "
-                   f"`{owner}` runs, not outside it.")
-        fix = f"Assign `{name}` at the top level of a cell, or pass the value you need."
-    elif site.scope in ("function", "lambda"):
-        message = (f"`{name}` is assigned only inside the function `{owner}` ({place}); a "
-                   f"function's variables disappear when it returns, so there is no "
-                   f"`{name}` here.")
-        fix = (f"Return it from `{owner}` (`return {name}`) and keep the result: "
-               f"`{name} = {owner}(...)`.")
-    elif site.scope == "class":
-        message = (f"`{name}` is defined only in the body of class `{owner}` ({place}); "
-                   f"class attributes are not names outside the class body, not even in "
-                   f"its methods.")
-        fix = f"Write `{owner}.{name}` (or `self.{name}` inside a method)."
-    elif site.scope == "isolated":
-        message = (f"`{name}` is assigned only inside `%timeit` ({place}), which runs its "
-                   f"code in a throwaway namespace, so `{name}` is not kept.")
-        fix = "Use `%time`/`%%time`, which keeps variables, or assign it in a normal cell."
+        message = PARAMETER
     else:
-        message = (f"`{name}` exists only inside the comprehension at {place}: "
-                   f"comprehension variables do not leak out in Python 3.")
-        fix = "Use a `for` loop, or assign the value you need outside the comprehension."
-    related = (facts.related("definition", site.site),)
-    return facts.finding(RULE, name, at, message, fix, related=related)
+        message = _BY_SCOPE.get(site.scope, COMPREHENSION)
+    fields = {"owner": site.owner or "?", "place": where(site.site, at.cell)}
+    return facts.finding(RULE, name, at, message, fields,
+                         related=(facts.related("definition", site.site),))

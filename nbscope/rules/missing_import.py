@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..dataflow.ir import Site
 from ..findings import Cause, Finding, Severity
-from .base import Facts, Rule
+from .base import Facts, Message, Rule
 
 RULE = Rule(
     code="NS004",
@@ -37,7 +37,11 @@ values = np.arange(10)
 )
 
 
+MISSING = Message(
+    "missing-import/module",
+    "`{name}` is never imported: no cell runs `{line}`.",
+    "Add `{line}` to an import cell at the top of the notebook.")
+
+
 def finding(facts: Facts, name: str, at: Site, import_line: str) -> Finding:
-    message = f"`{name}` is never imported: no cell runs `{import_line}`."
-    fix = f"Add `{import_line}` to an import cell at the top of the notebook."
-    return facts.finding(RULE, name, at, message, fix, suggestion=import_line)
+    return facts.finding(RULE, name, at, MISSING, {"line": import_line}, suggestion=import_line)

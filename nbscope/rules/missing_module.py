@@ -1,12 +1,22 @@
-"""NS005 missing-module: an import of a module that is nowhere to be found."""
+"""NS005 missing-module: an import of a module that is nowhere to be found.
+
+The rule owns its evidence: whether a module may come from somewhere nbscope
+cannot see (a package a cell installs, a file a cell writes or fetches, a folder
+added to ``sys.path``, Colab's preinstalled packages), and whether the notebook
+shows it is an uploaded or local helper (a saved ``ModuleNotFoundError``,
+``files.upload()``, ``drive.mount()``).
+"""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import NamedTuple
 
-from ..dataflow.ir import ImportSite
+from ..dataflow.cellfacts import CellFacts, ImportSite
 from ..findings import Cause, Finding, Severity
-from .base import Facts, Rule
+from .base import Facts, Message, Rule
 from .typo import edit_distance
 
 RULE = Rule(
@@ -66,71 +76,214 @@ PYTHON2_MODULES = {
 }
 
 
-def standard_name(top: str) -> tuple[str, str] | None:
+def findings(facts: Facts) -> Iterator[Finding]:
+    """One finding per import of a module that certainly cannot be found."""
+    for cell in facts.cell_facts.values():
+        for record in cell.imports:
+            if record.level or record.guarded:
+                continue
+            if not module_missing(facts, record.module, cell.cell):
+                continue
+            yield finding(facts, record, upload_evidence(facts, record.module))
+
+
+@dataclass(frozen=True, slots=True)
+class UploadEvidence:
+    """Why a missing module must be an uploaded or local one: ``text`` says it in words;
+    ``saved_error`` is the cell whose saved output shows the module missing, if that is it."""
+
+    text: str
+    saved_error: int | None = None
+
+
+def upload_evidence(facts: Facts, module: str) -> UploadEvidence | None:
+    """Why a missing module must be an uploaded or local one, or None."""
+    top = module.split(".")[0]
+    saved = saved_module_error(facts, top)
+    if saved is not None:
+        return UploadEvidence(f"cell {saved}'s saved output shows ModuleNotFoundError for it",
+                              saved)
+    if mentions_install(facts, top):
+        return None  # a package a cell installs (or once installed) may provide it
+    sources = [cell.source for cell in facts.notebook.code_cells]
+    if any("files.upload(" in source for source in sources):
+        return UploadEvidence("the notebook uploads files with files.upload()")
+    if any("drive.mount(" in source for source in sources):
+        return UploadEvidence("the notebook mounts a Google Drive to read files from")
+    return None
+
+
+def saved_module_error(facts: Facts, top: str) -> int | None:
+    """The cell whose saved output says module ``top`` was not found, if any.
+
+    Only "No module named ...": an ImportError such as "cannot import name"
+    proves the module *was* found.
+    """
+    wanted = (f"'{top}'", f"'{top}.")
+    for cell in facts.notebook.cells:
+        for error in cell.errors:
+            if (error.ename in ("ModuleNotFoundError", "ImportError")
+                    and "No module named" in error.evalue
+                    and any(w in error.evalue for w in wanted)):
+                return cell.index
+    return None
+
+
+def mentions_install(facts: Facts, top: str) -> bool:
+    """Whether a cell installs packages, or names ``top`` in a ``pip install`` line,
+    even one commented out (``# !pip install evaluate``)."""
+    if any("install" in command for cell in facts.cell_facts.values()
+           for command in cell.shell_commands):
+        return True
+    wanted = _normalized(top)
+    for cell in facts.notebook.code_cells:
+        for line in cell.source.splitlines():
+            if "install" in line and wanted in _normalized(line):
+                return True
+    return False
+
+
+def module_missing(facts: Facts, module: str, cell: int) -> bool:
+    """Whether importing ``module`` in ``cell`` certainly cannot find it."""
+    top = module.split(".")[0]
+    if facts.modules.well_known_package(top):
+        return False
+    if facts.notebook.is_colab and top in COLAB_PREINSTALLED:
+        return False
+    paths: list[str] = []
+    for cell_facts in facts.cell_facts.values():
+        if cell_facts.unnamed_sys_path:
+            return False  # a folder nbscope cannot name joins sys.path
+        paths.extend(cell_facts.sys_path_folders)
+        # Shell commands in the importing cell itself run before its Python does.
+        if cell_facts.cell <= cell and _writes_module(cell_facts, top):
+            return False
+    return facts.modules.module_missing(module, tuple(paths))
+
+
+# Import names Colab runtimes ship with, beyond the well-known packages.
+COLAB_PREINSTALLED = frozenset({
+    "ee", "absl", "google", "googleapiclient", "oauth2client", "pydrive", "pydrive2",
+    "tensorflow_datasets", "tensorflow_hub", "tensorflow_probability", "tensorflow_metadata",
+    "tensorflow_text", "tf_keras", "keras_nlp", "keras_cv", "fastprogress", "fastcore",
+    "fastai", "tree", "optax", "chex", "orbax", "flax", "mediapy", "cvxpy", "xarray",
+    "geopandas", "folium", "gdown", "kagglehub", "humanize", "multipledispatch", "portpicker",
+    "tensorboard", "namex", "opt_einsum", "gin", "promise", "dm_tree", "etils",
+})
+_FETCHERS = ("unzip", "tar ", "git clone", "gdown", "cp ", "mv ", "7z ", "rsync", "svn ")
+
+
+def _writes_module(ir: CellFacts, top: str) -> bool:
+    """Whether a cell may have written module ``top`` (``%%writefile``, ``!wget``, ``!unzip``)."""
+    for path in ir.written_files:
+        base = path.replace("\\", "/").split("/")
+        if top + ".py" in base or top in base[:-1]:
+            return True
+    wanted = _normalized(top)
+    for command in ir.shell_commands:
+        if any(fetcher in command for fetcher in _FETCHERS):
+            return True
+        if ("install" in command and (wanted in _normalized(command) or "git+" in command
+                                      or " -r " in command or "-e " in command)):
+            return True  # ``pip install`` of it (or of something that may contain it)
+        if top in command and (".py" in command or "wget" in command or "curl" in command):
+            return True
+    return False
+
+
+def _normalized(text: str) -> str:
+    """Package spelling as pip compares it: ``tensorflow-docs`` finds ``tensorflow_docs``."""
+    return text.lower().replace("-", "_").replace(".", "_")
+
+
+class StandardName(NamedTuple):
+    """The standard-library module an import meant, and whether it is the module's
+    Python 2 name (else a misspelling)."""
+
+    module: str
+    python2: bool
+
+
+def standard_name(top: str) -> StandardName | None:
     """The standard-library module ``top`` stands for, and why: ``python2`` for a
     module Python 3 renamed, ``spelling`` for a near miss (``Random``, ``randon``)."""
     if top in PYTHON2_MODULES:
-        return PYTHON2_MODULES[top], "python2"
+        return StandardName(PYTHON2_MODULES[top], python2=True)
     public = [name for name in sys.stdlib_module_names if not name.startswith("_")]
     lowered = top.lower()
     for name in public:
         if name == lowered:
-            return name, "spelling"
+            return StandardName(name, python2=False)
     if len(top) < 4:
         return None
     close = sorted(name for name in public
                    if abs(len(name) - len(top)) <= 1 and len(name) >= 4
                    and edit_distance(lowered, name, 1) <= 1)
-    return (close[0], "spelling") if len(close) == 1 else None
+    return StandardName(close[0], python2=False) if len(close) == 1 else None
 
 
-def finding(facts: Facts, record: ImportSite, evidence: str | None) -> Finding:
+# --- wording
+_NOWHERE = ("no module `{top}` is installed here, in the standard library, beside the "
+            "notebook, or written by a cell above")
+NO_EVIDENCE = Message(
+    "missing-module/not-found",
+    "`{module}` cannot be found: " + _NOWHERE + ". If it is a helper module, it is missing "
+    "from beside the notebook; if it is a package, it is not installed where nbscope ran.",
+    "Commit `{top}.py` beside the notebook if it is yours, or install the package (and ignore "
+    "this rule with `--ignore NS005` in environments without it).")
+SAVED_ERROR = Message(
+    "missing-module/saved-error",
+    "`{module}` cannot be imported: " + _NOWHERE + ", and {evidence}: it was missing when the "
+    "notebook last ran too. This line raises ModuleNotFoundError and the names it imports "
+    "stay undefined.",
+    "If `{top}` is your own module, commit `{top}.py` beside the notebook or write it from a "
+    "cell with `%%writefile {top}.py`; if it is a package, install it in a cell above with "
+    "`%pip install`.")
+_HELPER = ("`{module}` cannot be imported: no module `{top}` is installed, in the standard "
+           "library, beside the notebook, or written by a cell above, and {evidence}, so it "
+           "is a helper module that is not there: this line raises ModuleNotFoundError and "
+           "the names it imports stay undefined.")
+HELPER = Message(
+    "missing-module/helper",
+    _HELPER,
+    "Put `{top}.py` (or the `{top}/` package) beside the notebook and commit it, write it "
+    "from a cell with `%%writefile {top}.py`, or install the package.")
+HELPER_COLAB = Message(
+    "missing-module/helper-colab",
+    _HELPER + " On Colab, files uploaded by hand are deleted when the runtime restarts.",
+    "Upload `{top}.py` again after each runtime restart, write it from a cell with "
+    "`%%writefile {top}.py`, or `pip install` it if it is a package.")
+PYTHON2 = Message(
+    "missing-module/python2-name",
+    "`{top}` is the Python 2 name of the standard library's `{module}`; Python 3 has no "
+    "`{top}`, so this line raises ModuleNotFoundError.",
+    "Import `{module}` instead (`import {module} as {top}` keeps the old name).")
+MISSPELT = Message(
+    "missing-module/misspelt-stdlib",
+    "There is no module `{top}`; the standard library has `{module}`, which is probably what "
+    "was meant{case}. This line raises ModuleNotFoundError.",
+    "Write `{module}` instead of `{top}`.")
+
+
+def finding(facts: Facts, record: ImportSite, evidence: UploadEvidence | None) -> Finding:
     """``evidence`` says why this is an uploaded or local module (None: no evidence)."""
     top = record.module.split(".")[0]
     standard = standard_name(top)
     if standard is not None:
         return _standard_finding(facts, record, top, *standard)
+    fields = {"module": record.module, "top": top, "evidence": evidence and evidence.text}
     if evidence is None:
-        message = (f"`{record.module}` cannot be found: no module `{top}` is installed here, "
-                   f"in the standard library, beside the notebook, or written by a cell "
-                   f"above. If it is a helper module, it is missing from beside the notebook; "
-                   f"if it is a package, it is not installed where nbscope ran.")
-        fix = (f"Commit `{top}.py` beside the notebook if it is yours, or install the package "
-               f"(and ignore this rule with `--ignore NS005` in environments without it).")
-        return facts.finding(RULE, top, record.site, message, fix, severity=Severity.WARNING)
-    if evidence.startswith("cell "):  # a saved ModuleNotFoundError: helper or package
-        message = (f"`{record.module}` cannot be imported: no module `{top}` is installed here, "
-                   f"in the standard library, beside the notebook, or written by a cell "
-                   f"above, and {evidence}: it was missing when the notebook last ran too. "
-                   f"This line raises ModuleNotFoundError and the names it imports stay "
-                   f"undefined.")
-        fix = (f"If `{top}` is your own module, commit `{top}.py` beside the notebook or write "
-               f"it from a cell with `%%writefile {top}.py`; if it is a package, install it "
-               f"in a cell above with `%pip install`.")
-        return facts.finding(RULE, top, record.site, message, fix)
-    message = (f"`{record.module}` cannot be imported: no module `{top}` is installed, in the "
-               f"standard library, beside the notebook, or written by a cell above, and "
-               f"{evidence}, so it is a helper module that is not there: this line raises "
-               f"ModuleNotFoundError and the names it imports stay undefined.")
-    if facts.notebook.is_colab:
-        message += " On Colab, files uploaded by hand are deleted when the runtime restarts."
-        fix = (f"Upload `{top}.py` again after each runtime restart, write it from a cell with "
-               f"`%%writefile {top}.py`, or `pip install` it if it is a package.")
-    else:
-        fix = (f"Put `{top}.py` (or the `{top}/` package) beside the notebook and commit it, "
-               f"write it from a cell with `%%writefile {top}.py`, or install the package.")
-    return facts.finding(RULE, top, record.site, message, fix)
+        return facts.finding(RULE, top, record.site, NO_EVIDENCE, fields,
+                             severity=Severity.WARNING)
+    if evidence.saved_error is not None:  # a saved ModuleNotFoundError: helper or package
+        return facts.finding(RULE, top, record.site, SAVED_ERROR, fields)
+    message = HELPER_COLAB if facts.notebook.is_colab else HELPER
+    return facts.finding(RULE, top, record.site, message, fields)
 
 
 def _standard_finding(facts: Facts, record: ImportSite, top: str, module: str,
-                      why: str) -> Finding:
-    if why == "python2":
-        message = (f"`{top}` is the Python 2 name of the standard library's `{module}`; "
-                   f"Python 3 has no `{top}`, so this line raises ModuleNotFoundError.")
-        fix = f"Import `{module}` instead (`import {module} as {top}` keeps the old name)."
-    else:
-        case = " (module names are case-sensitive)" if top.lower() == module else ""
-        message = (f"There is no module `{top}`; the standard library has `{module}`, which "
-                   f"is probably what was meant{case}. This line raises ModuleNotFoundError.")
-        fix = f"Write `{module}` instead of `{top}`."
-    return facts.finding(RULE, top, record.site, message, fix, suggestion=module)
+                      python2: bool) -> Finding:
+    case = " (module names are case-sensitive)" if top.lower() == module else ""
+    message = PYTHON2 if python2 else MISSPELT
+    return facts.finding(RULE, top, record.site, message,
+                         {"top": top, "module": module, "case": case}, suggestion=module)

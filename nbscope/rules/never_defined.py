@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..dataflow.ir import Site
 from ..findings import Cause, Finding, Severity
 from ..names import BUILTIN_NAMES
-from .base import Facts, Rule
+from .base import Facts, Message, Rule
 
 RULE = Rule(
     code="NS008",
@@ -32,23 +32,28 @@ Define the name in a cell above, or fix its spelling.
 """,
 )
 
-_SPECIAL = {
-    "__file__": (
-        "`__file__` is not defined in a notebook: Python sets it only when it runs a .py file.",
-        "Use `os.getcwd()` or `pathlib.Path.cwd()` for the folder the notebook runs in.",
-    ),
-}
+FILE = Message(
+    "never-defined/__file__",
+    "`__file__` is not defined in a notebook: Python sets it only when it runs a .py file.",
+    "Use `os.getcwd()` or `pathlib.Path.cwd()` for the folder the notebook runs in.")
+DELETED_BUILTIN = Message(
+    "never-defined/del-builtin",
+    "`{name}` is a built-in, but `del {name}` removes only a notebook variable of that name, "
+    "and no cell assigned one.",
+    "Remove the `del {name}`.")
+NOWHERE = Message(
+    "never-defined/nowhere",
+    "`{name}` is not assigned, imported or defined in any cell of this notebook, and it is "
+    "not a Python built-in.",
+    "Define or import `{name}` in a cell above this one.")
+_SPECIAL = {"__file__": FILE}
 
 
 def finding(facts: Facts, name: str, at: Site) -> Finding:
     if name in _SPECIAL:
-        message, fix = _SPECIAL[name]
+        message = _SPECIAL[name]
     elif name in BUILTIN_NAMES:
-        message = (f"`{name}` is a built-in, but `del {name}` removes only a notebook "
-                   f"variable of that name, and no cell assigned one.")
-        fix = f"Remove the `del {name}`."
+        message = DELETED_BUILTIN
     else:
-        message = (f"`{name}` is not assigned, imported or defined in any cell of this "
-                   f"notebook, and it is not a Python built-in.")
-        fix = f"Define or import `{name}` in a cell above this one."
-    return facts.finding(RULE, name, at, message, fix)
+        message = NOWHERE
+    return facts.finding(RULE, name, at, message)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..dataflow.ir import Site
 from ..findings import Finding, Severity
-from .base import Facts, Rule
+from .base import Facts, Message, Rule
 
 RULE = Rule(
     code="NS102",
@@ -30,8 +30,12 @@ Nothing to change; use a linter for that language.
 )
 
 
+OTHER_LANGUAGE = Message(
+    "not-python/kernel",
+    "This notebook's kernel language is `{language}`, not Python; nbscope checks only Python "
+    "notebooks.")
+
+
 def finding(facts: Facts, language: str) -> Finding:
     first = facts.notebook.cells[0].index if facts.notebook.cells else 1
-    message = (f"This notebook's kernel language is `{language}`, not Python; nbscope "
-               f"checks only Python notebooks.")
-    return facts.finding(RULE, None, Site(first, None), message)
+    return facts.finding(RULE, None, Site(first, None), OTHER_LANGUAGE, {"language": language})

@@ -11,17 +11,31 @@ code alone, and replace a code finding for the same read.
 
 from __future__ import annotations
 
-import re
 import sys
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import replace
 
-from ..dataflow.ir import Branch, ClassBody, Delete, Loop, Op, Scope, Site, Try, Use
+from ..dataflow.ir import Delete, Op, Site, Use, walk
 from ..findings import Cause, Evidence, Finding, Related, Severity
 from ..history import History, Order
-from ..model import Cell, SavedError, Span
+from ..model import Cell, Span
 from . import deleted, missing_module
-from .base import Facts, Rule
+from .base import Facts, Message, Rule
+from .saved_story import (
+    MISSING_MODULE,
+    SavedRead,
+    Story,
+    classify,
+    definitions,
+    error_line,
+    evaluates_text,
+    failed_before_binding,
+    failure_name,
+    read_span,
+    reads,
+    saved_name_errors,
+    site_of,
+)
 
 _DOC_FIX = "Restart the kernel and run the notebook from the top before saving it."
 
@@ -117,29 +131,6 @@ Fix the error in the defining cell and run it again, then this one.
 """)
 RULES = (OUT_OF_ORDER, RESTART, HIDDEN_STATE, FAILED_DEFINITION)
 
-_NAME_ERROR = re.compile(r"name '([^']+)' is not defined")
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-_ERROR_LINE = re.compile(r"(?:Cell In ?\[\d*\], line (\d+))|(?:^-+> ?(\d+))", re.M)
-
-
-def saved_name_errors(cell: Cell) -> list[str]:
-    """Names of the NameErrors saved in ``cell``'s outputs."""
-    names = []
-    for error in cell.errors:
-        if error.ename == "NameError":
-            match = _NAME_ERROR.search(error.evalue)
-            if match and match.group(1) not in names:
-                names.append(match.group(1))
-    return names
-
-
-def error_line(error: SavedError) -> int | None:
-    """The line of the cell the saved traceback points at first, if it says."""
-    match = _ERROR_LINE.search(_ANSI.sub("", "\n".join(error.traceback)))
-    if match is None:
-        return None
-    return int(match.group(1) or match.group(2))
-
 
 def findings(facts: Facts, history: History, code_findings: list[Finding],
              certain_reads: Collection[tuple[int, str]] = ()) -> list[Finding]:
@@ -149,59 +140,34 @@ def findings(facts: Facts, history: History, code_findings: list[Finding],
     ``certain_reads`` are the (cell, name) reads that run, and fail, whenever their
     cell runs: only those prove hidden state when the cell ran without error.
     """
-    by_read = {}
-    for found in code_findings:
+    by_read: dict[tuple[int, str], int] = {}  # (cell, name) -> index in code_findings
+    for index, found in enumerate(code_findings):
         if found.name is not None and found.cause is not None:
-            by_read.setdefault((found.cell, found.name), found)
-    replaced: dict[int, Finding] = {}
+            by_read.setdefault((found.cell, found.name), index)
+    replaced: dict[int, Finding] = {}  # index in code_findings -> its better explanation
     extra: list[Finding] = []
     for cell in facts.notebook.code_cells:
         for name in saved_name_errors(cell):
-            code = by_read.get((cell.index, name))
+            index = by_read.get((cell.index, name))
+            code = code_findings[index] if index is not None else None
             found = _stale_output(facts, cell, name) if code is None else None
             if found is None:
                 found = _explain_saved_error(facts, history, cell, name, code)
             if found is None:
                 continue
-            if code is not None:
-                replaced[id(code)] = found
+            if index is not None:
+                replaced[index] = found
             else:
                 extra.append(found)
-    for found in code_findings:
-        if id(found) in replaced or found.severity is not Severity.ERROR:
+    for index, found in enumerate(code_findings):
+        if index in replaced or found.severity is not Severity.ERROR:
             continue
         if (found.cause in (Cause.NEVER_DEFINED, Cause.DEFINED_LATER, Cause.TYPO)
                 and (found.cell, found.name) in certain_reads):
             hidden = _hidden_state(facts, history, found)
             if hidden is not None:
-                replaced[id(found)] = hidden
-    return [replaced.get(id(f), f) for f in code_findings] + extra
-
-
-def _definitions(facts: Facts, name: str, cell: int) -> list[int]:
-    """Cells other than ``cell`` that bind ``name`` at module level (or as a global)."""
-    cells = {site.site.cell for site in facts.module_sites(name)}
-    cells |= {site.site.cell for site in facts.global_writes(name)}
-    # A cell that is not valid Python binds nothing, whatever it was meant to bind.
-    cells |= {ir.cell for ir in facts.irs.values() if _unparsable(facts, ir.cell)
-              and name in ir.unknown_names and _assigns_in_text(facts.cells[ir.cell].source, name)}
-    cells.discard(cell)
-    return sorted(cells)
-
-
-def _assigns_in_text(source: str, name: str) -> bool:
-    """Whether unparsable ``source`` looks like it assigns ``name`` (``name = ...``,
-    ``def name``, ``import ... name``, ``for name in``, ``as name``)."""
-    word = re.escape(name)
-    pattern = (rf"(?<![\w.])(?:{word}\s*(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)"
-               rf"|{word}\s*,[^=\n]*=(?!=)|(?:def|class|for|as|import)\s+{word}\b"
-               rf"|import\s+[^\n]*,\s*{word}\b)")
-    return re.search(pattern, source) is not None
-
-
-def _unparsable(facts: Facts, cell: int) -> bool:
-    ir = facts.irs.get(cell)
-    return ir is not None and not ir.parsed
+                replaced[index] = hidden
+    return [replaced.get(index, f) for index, f in enumerate(code_findings)] + extra
 
 
 def _count(facts: Facts, cell: int) -> str:
@@ -211,163 +177,185 @@ def _count(facts: Facts, cell: int) -> str:
 
 def _explain_saved_error(facts: Facts, history: History, cell: Cell, name: str,
                          code: Finding | None) -> Finding | None:
-    if _EVALUATES_TEXT.search(cell.source) and _read_span(cell.source, name) is None:
-        return None  # the name came from text the cell evaluated (``eval(input())``)
-    defining = _definitions(facts, name, cell.index)
-    if not defining:
-        return None
-    if cell.execution_count is None:
-        # Counts cleared but outputs kept: only document order is known.
-        orders = {d: Order.BEFORE if d < cell.index else Order.UNKNOWN for d in defining}
-    else:
-        orders = {d: history.order(d, cell.index) for d in defining}
-    deleting = [d for d in _deletions(facts, name)
-                if d != cell.index and history.order(d, cell.index) is Order.BEFORE]
-    bound_before = [d for d, order in orders.items()
-                    if order is Order.BEFORE and not _failed_before_binding(facts, d, name)]
-    if deleting and all(any(history.order(x, d) is Order.AFTER for x in deleting)
-                        for d in bound_before):
-        return _deleted(facts, history, cell, name, deleting, orders, code)
-    if bound_before:
-        return None  # bound before this run: edited since; the code finding stays
-    # A definition that failed explains the NameError whichever session it ran in.
-    failed = [d for d, order in orders.items()
-              if (order in (Order.BEFORE, Order.EARLIER_SESSION)
-                  or (order is Order.UNKNOWN and d < cell.index))
-              and (facts.cells[d].errors or _unparsable(facts, d))
-              and _failed_before_binding(facts, d, name)]
-    earlier = [d for d, order in orders.items() if order is Order.EARLIER_SESSION]
-    later = [d for d, order in orders.items()
-             if order in (Order.AFTER, Order.LATER_SESSION, Order.NEVER_RAN)]
-    this = f"This cell's saved output is `NameError: name '{name}' is not defined` " \
-           f"(run {_count(facts, cell.index)})"
-    severity = code.severity if code is not None else Severity.WARNING
-    run_all = _run_all_note(code, all(d > cell.index for d in defining))
-    if failed:
-        d = failed[-1]
-        errors = facts.cells[d].errors
-        ename = _failure_name(facts, d)
-        if errors:
-            error = errors[0]
-            what = f"raised {ename} before reaching the assignment"
-            evidence, line = f"{ename}: {error.evalue}"[:200], error_line(error)
-        else:
-            what = "is not valid Python, so it could not run at all"
-            evidence, line = "the cell is not valid Python", None
-        ran = (f"ran before it ({_count(facts, d)})" if facts.execution_count(d) is not None
-               else "is above it")
-        still = (f" Restart & Run All fails here too ({code.cause.value})."
-                 if code is not None and code.cause is not None and code.severity is Severity.ERROR
-                 else f" Restart & Run All stops at cell {d} with the same error until it is "
-                      f"fixed.")
-        message = (f"{this}: cell {d}, which assigns `{name}`, {ran} but {what}, so "
-                   f"`{name}` was never bound.{still}")
-        fix = f"Fix the {ename} in cell {d}, run cell {d} again, then this cell."
-        related = (facts.related("definition", _site(facts, d, name)),
-                   Related("error", d, line, None, facts.execution_count(d), evidence))
-        module = _MISSING_MODULE.search(evidence) if errors else None
-        if module is not None:
-            top = module.group(1).split(".")[0]
-            message = (f"{this}: `{name}` comes from the import in cell {d}, which failed with "
-                       f"`{evidence}`, so `{name}` was never bound.{still}")
-            fix = (f"Make `{top}` importable, then run cell {d} again: "
-                   + (f"on Colab, upload `{top}.py` again after every runtime restart, or "
-                      f"write it from a cell with `%%writefile {top}.py`, or `%pip install` "
-                      f"it if it is a package." if facts.notebook.is_colab else
-                      f"put `{top}.py` beside the notebook, or install it with "
-                      f"`%pip install` if it is a package."))
-            related = (facts.related("import", _site(facts, d, name)), related[1])
-            return _finding(facts, missing_module.RULE, cell, name, message, fix, related,
-                            severity)
-        return _finding(facts, FAILED_DEFINITION, cell, name, message, fix, related, severity)
-    if earlier:
-        d = earlier[-1]
-        message = (f"{this}: `{name}` is assigned in cell {d} ({_count(facts, d)}), but that "
-                   f"run was in an earlier kernel session; the kernel restarted before this "
-                   f"cell ran ({history.restart_evidence}), which cleared `{name}`.{run_all}")
-        fix = f"After a restart, run cell {d} (or Run All Above) before this cell."
-        related = (facts.related("definition", _site(facts, d, name)),
-                   Related("restart", cell.index, None, None, cell.execution_count,
-                           history.restart_evidence))
-        return _finding(facts, RESTART, cell, name, message, fix, related, severity)
-    if later:
-        # Cite a definition that can work: running a cell that fails binds nothing.
-        d = next((x for x in later if not _failed_before_binding(facts, x, name)), later[0])
-        if orders[d] is Order.NEVER_RAN:
-            when = "was never run in the saved session (it has no execution count)"
-        elif orders[d] is Order.LATER_SESSION:
-            when = (f"ran at {_count(facts, d)} in a later kernel session, after this cell's "
-                    f"run ({history.restart_evidence})")
-        else:
-            when = f"ran at {_count(facts, d)}, after this cell's run"
-        if _failed_before_binding(facts, d, name):
-            ename = _failure_name(facts, d)
-            when += f", and then raised {ename} before assigning `{name}`"
-            if code is None and d < cell.index:
-                run_all = (f" Restart & Run All stops at cell {d} with the same {ename} "
-                           f"until it is fixed.")
-        place = "above" if d < cell.index else "below"
-        message = (f"{this}: `{name}` is assigned in cell {d} ({place} this one), which "
-                   f"{when}.{run_all}")
-        fix = (f"Run cell {d} before this one" +
-               (f"; better, move it above cell {cell.index}." if d > cell.index else ".") +
-               " " + _DOC_FIX)
-        related = (facts.related("definition", _site(facts, d, name)),)
-        return _finding(facts, OUT_OF_ORDER, cell, name, message, fix, related, severity)
-    return None
+    read = classify(facts, history, cell, name)
+    return None if read is None else _WRITERS[read.story](facts, history, read, code)
 
 
-def _deleted(facts: Facts, history: History, cell: Cell, name: str, deleting: list[int],
-             orders: dict[int, Order], code: Finding | None) -> Finding:
-    d = max(deleting, key=lambda c: facts.execution_count(c) or 0)
-    rebinding = [b for b, order in orders.items() if order is not Order.BEFORE]
+# --- wording: one template per story; every one quotes the saved output the same way
+_SAVED = "This cell's saved output is `NameError: name '{name}' is not defined` (run {count})"
+FAILED_DEFINITION_TEXT = Message(
+    "failed-definition/raised",
+    _SAVED + ": cell {source}, which assigns `{name}`, {ran} but {what}, so `{name}` was "
+    "never bound.{run_all}",
+    "Fix the {ename} in cell {source}, run cell {source} again, then this cell.")
+FAILED_IMPORT_TEXT = Message(
+    "missing-module/saved-import-failed",
+    _SAVED + ": `{name}` comes from the import in cell {source}, which failed with "
+    "`{evidence}`, so `{name}` was never bound.{run_all}",
+    "Make `{top}` importable, then run cell {source} again: {how}")
+_HOW_COLAB = ("on Colab, upload `{top}.py` again after every runtime restart, or write it "
+              "from a cell with `%%writefile {top}.py`, or `%pip install` it if it is a "
+              "package.")
+_HOW_LOCAL = ("put `{top}.py` beside the notebook, or install it with `%pip install` if it "
+              "is a package.")
+RESTART_TEXT = Message(
+    "restart/earlier-session",
+    _SAVED + ": `{name}` is assigned in cell {source} ({source_count}), but that run was in "
+    "an earlier kernel session; the kernel restarted before this cell ran ({restart}), which "
+    "cleared `{name}`.{run_all}",
+    "After a restart, run cell {source} (or Run All Above) before this cell.")
+OUT_OF_ORDER_TEXT = Message(
+    "out-of-order/ran-later",
+    _SAVED + ": `{name}` is assigned in cell {source} ({place} this one), which {when}."
+    "{run_all}",
+    "Run cell {source} before this one{better} " + _DOC_FIX)
+DELETED_TEXT = Message(
+    "deleted/saved-del",
+    _SAVED + ": cell {source} deleted `{name}` (`del {name}`, run {source_count}) before this "
+    "cell ran{again}.{run_all}",
+    "Run a cell that assigns `{name}` after cell {source}, or remove the `del`. " + _DOC_FIX)
+STALE_TEXT = Message(
+    "hidden-state/stale-output",
+    _SAVED + ", but the cell no longer reads `{name}`: it was edited after it ran, and the "
+    "output is stale.",
+    "Run the cell again to refresh its output. " + _DOC_FIX)
+HIDDEN_TEXT = Message(
+    "hidden-state/deleted-or-edited-cell",
+    "This cell ran without error in the saved session ({count}) and read `{name}`, yet no "
+    "cell of the notebook as saved bound `{name}` before it ran: a cell that was deleted, or "
+    "edited after it ran, defined it{fits}. Restart & Run All raises NameError here.",
+    "Restore the definition of `{name}` in a cell above this one.")
+WHEN_NEVER_RAN = "was never run in the saved session (it has no execution count)"
+WHEN_LATER_SESSION = ("ran at {source_count} in a later kernel session, after this cell's run "
+                      "({restart})")
+WHEN_LATER = "ran at {source_count}, after this cell's run"
+
+
+def _fields(facts: Facts, history: History, read: SavedRead,
+            code: Finding | None) -> dict[str, object]:
+    """What every story's wording may use."""
+    return {"name": read.name, "count": _count(facts, read.cell.index), "source": read.source,
+            "source_count": _count(facts, read.source), "restart": history.restart_evidence,
+            "run_all": _run_all_note(code, read.defined_below)}
+
+
+def _severity(code: Finding | None) -> Severity:
+    return code.severity if code is not None else Severity.WARNING
+
+
+def _failure_evidence(facts: Facts, d: int) -> tuple[str, int | None]:
+    """The saved error of failed cell ``d`` in one line, and the line it points at."""
+    errors = facts.cells[d].errors
+    if not errors:
+        return "the cell is not valid Python", None
+    return f"{failure_name(facts, d)}: {errors[0].evalue}"[:200], error_line(errors[0])
+
+
+def _still_fails(code: Finding | None, d: int) -> str:
+    if code is not None and code.cause is not None and code.severity is Severity.ERROR:
+        return f" Restart & Run All fails here too ({code.cause.value})."
+    return f" Restart & Run All stops at cell {d} with the same error until it is fixed."
+
+
+def _write_failed_definition(facts: Facts, history: History, read: SavedRead,
+                             code: Finding | None) -> Finding:
+    d, name = read.source, read.name
+    ename = failure_name(facts, d)
+    evidence, line = _failure_evidence(facts, d)
+    fields = _fields(facts, history, read, code)
+    fields.update(
+        ename=ename, run_all=_still_fails(code, d),
+        what=(f"raised {ename} before reaching the assignment" if facts.cells[d].errors
+              else "is not valid Python, so it could not run at all"),
+        ran=(f"ran before it ({_count(facts, d)})" if facts.execution_count(d) is not None
+             else "is above it"))
+    related = (facts.related("definition", site_of(facts, d, name)),
+               Related("error", d, line, None, facts.execution_count(d), evidence))
+    return _finding(facts, FAILED_DEFINITION, read, FAILED_DEFINITION_TEXT, fields, related,
+                    _severity(code))
+
+
+def _write_failed_import(facts: Facts, history: History, read: SavedRead,
+                         code: Finding | None) -> Finding:
+    d, name = read.source, read.name
+    evidence, line = _failure_evidence(facts, d)
+    match = MISSING_MODULE.search(evidence)
+    top = match.group(1).split(".")[0] if match else name
+    fields = _fields(facts, history, read, code)
+    fields.update(evidence=evidence, top=top, run_all=_still_fails(code, d),
+                  how=(_HOW_COLAB if facts.notebook.is_colab else _HOW_LOCAL).format(top=top))
+    related = (facts.related("import", site_of(facts, d, name)),
+               Related("error", d, line, None, facts.execution_count(d), evidence))
+    return _finding(facts, missing_module.RULE, read, FAILED_IMPORT_TEXT, fields, related,
+                    _severity(code))
+
+
+def _write_restart(facts: Facts, history: History, read: SavedRead,
+                   code: Finding | None) -> Finding:
+    related = (facts.related("definition", site_of(facts, read.source, read.name)),
+               Related("restart", read.cell.index, None, None, read.cell.execution_count,
+                       history.restart_evidence))
+    return _finding(facts, RESTART, read, RESTART_TEXT, _fields(facts, history, read, code),
+                    related, _severity(code))
+
+
+def _write_out_of_order(facts: Facts, history: History, read: SavedRead,
+                        code: Finding | None) -> Finding:
+    d, name, cell = read.source, read.name, read.cell
+    fields = _fields(facts, history, read, code)
+    order = read.orders[d]
+    when = (WHEN_NEVER_RAN if order is Order.NEVER_RAN
+            else WHEN_LATER_SESSION if order is Order.LATER_SESSION else WHEN_LATER)
+    when = when.format(**fields)
+    if failed_before_binding(facts, d, name):
+        ename = failure_name(facts, d)
+        when += f", and then raised {ename} before assigning `{name}`"
+        if code is None and d < cell.index:
+            fields["run_all"] = (f" Restart & Run All stops at cell {d} with the same {ename} "
+                                 f"until it is fixed.")
+    fields.update(when=when, place="above" if d < cell.index else "below",
+                  better=(f"; better, move it above cell {cell.index}." if d > cell.index
+                          else "."))
+    related = (facts.related("definition", site_of(facts, d, name)),)
+    return _finding(facts, OUT_OF_ORDER, read, OUT_OF_ORDER_TEXT, fields, related,
+                    _severity(code))
+
+
+def _write_deleted(facts: Facts, history: History, read: SavedRead,
+                   code: Finding | None) -> Finding:
+    d, name = read.source, read.name
+    rebinding = [b for b, order in read.orders.items() if order is not Order.BEFORE]
     again = ""
     if rebinding:
         b = rebinding[0]
         again = (f"; cell {b}, which assigns it again, "
-                 + ("never ran" if orders[b] is Order.NEVER_RAN
+                 + ("never ran" if read.orders[b] is Order.NEVER_RAN
                     else f"ran only later ({_count(facts, b)})"))
-    message = (f"This cell's saved output is `NameError: name '{name}' is not defined` "
-               f"(run {_count(facts, cell.index)}): cell {d} deleted `{name}` "
-               f"(`del {name}`, run {_count(facts, d)}) before this cell ran{again}."
-               f"{_run_all_note(code)}")
-    fix = (f"Run a cell that assigns `{name}` after cell {d}, or remove the `del`. "
-           + _DOC_FIX)
-    severity = code.severity if code is not None else Severity.WARNING
+    fields = _fields(facts, history, read, code)
+    fields.update(again=again, run_all=_run_all_note(code))
     related = (Related("deletion", d, None, None, facts.execution_count(d), f"del {name}"),)
-    return _finding(facts, deleted.RULE, cell, name, message, fix, related, severity)
+    return _finding(facts, deleted.RULE, read, DELETED_TEXT, fields, related, _severity(code))
 
 
-def _deletions(facts: Facts, name: str) -> list[int]:
-    """Cells that delete ``name`` from the notebook's namespace (``del name``)."""
-    return sorted(ir.cell for ir in facts.irs.values() if _deletes(ir.body, name))
-
-
-def _deletes(ops: Iterable[Op], name: str) -> bool:
-    for op in ops:
-        if isinstance(op, Delete) and op.name == name and op.depth == 0 \
-                and op.event.detail != "except":
-            return True
-        if isinstance(op, Branch) and any(_deletes(path, name) for path in op.paths):
-            return True
-        if isinstance(op, (Loop,)) and _deletes((*op.body, *op.orelse), name):
-            return True
-        if isinstance(op, Try) and _deletes((*op.body, *op.orelse, *op.final), name):
-            return True
-    return False
+_WRITERS = {
+    Story.DELETED: _write_deleted,
+    Story.FAILED_DEFINITION: _write_failed_definition,
+    Story.FAILED_IMPORT: _write_failed_import,
+    Story.RESTART: _write_restart,
+    Story.OUT_OF_ORDER: _write_out_of_order,
+}
 
 
 def _stale_output(facts: Facts, cell: Cell, name: str) -> Finding | None:
     """A saved NameError for a name the cell's source no longer reads: it was edited."""
-    if _read_span(cell.source, name) is not None or _EVALUATES_TEXT.search(cell.source):
+    if reads(facts, cell, name) or evaluates_text(facts, cell):
         return None  # read here, or code built from text (``eval(input())``) named it
-    if any(use.name == name for ir in facts.irs.values() for use in ir.function_reads):
+    if any(use.name == name for found in facts.cell_facts.values()
+           for use in found.function_reads):
         return None  # a function this cell calls may read it
-    message = (f"This cell's saved output is `NameError: name '{name}' is not defined` "
-               f"(run {_count(facts, cell.index)}), but the cell no longer reads `{name}`: "
-               f"it was edited after it ran, and the output is stale.")
-    return _finding(facts, HIDDEN_STATE, cell, name, message, "Run the cell again to "
-                    "refresh its output. " + _DOC_FIX, (), Severity.INFO)
+    return _finding(facts, HIDDEN_STATE, SavedRead(cell, name, None, cell.index, {}, False),
+                    STALE_TEXT, {"name": name, "count": _count(facts, cell.index)}, (),
+                    Severity.INFO)
 
 
 def _hidden_state(facts: Facts, history: History, code: Finding) -> Finding | None:
@@ -381,79 +369,28 @@ def _hidden_state(facts: Facts, history: History, code: Finding) -> Finding | No
         return None  # an older version of that package may have bound the name
     if name in _PYTHON2_BUILTINS:
         return None  # a Python 2 kernel provides it
-    if _definitions(facts, name, cell.index):
+    if definitions(facts, name, cell.index):
         # A cell that binds it may have run before too: only its last run is saved.
         return None
     gap = history.gap_before(cell.index)
     fits = (f"; the counts {gap[0]}-{gap[1]} missing before this run fit such a cell"
             if gap and gap[0] != gap[1] else
             f"; the missing count [{gap[0]}] before this run fits such a cell" if gap else "")
-    message = (f"This cell ran without error in the saved session ({_count(facts, cell.index)}) "
-               f"and read `{name}`, yet no cell of the notebook as saved bound `{name}` before "
-               f"it ran: a cell that was deleted, or edited after it ran, defined it{fits}. "
-               f"Restart & Run All raises NameError here.")
-    fix = f"Restore the definition of `{name}` in a cell above this one."
-    return replace(code, code=HIDDEN_STATE.code, cause=Cause.HIDDEN_STATE, message=message,
-                   fix=fix, suggestion=None, evidence=Evidence.SAVED_SESSION)
+    key = HIDDEN_TEXT.key
+    text, fix = HIDDEN_TEXT.render({"name": name, "count": _count(facts, cell.index),
+                                    "fits": fits})
+    return replace(code, code=HIDDEN_STATE.code, cause=Cause.HIDDEN_STATE, message=text,
+                   fix=fix, suggestion=None, evidence=Evidence.SAVED_SESSION, message_key=key)
 
 
-_EVALUATES_TEXT = re.compile(r"\b(?:eval|exec|run_line_magic|run_cell)\s*\(|^\s*[%!]", re.M)
-_MISSING_MODULE = re.compile(r"No module named '([\w.]+)'")
 _PYTHON2_BUILTINS = frozenset({
     "xrange", "raw_input", "reload", "unicode", "basestring", "long", "unichr", "execfile",
     "file", "cmp", "reduce", "apply", "buffer", "intern", "coerce"})
-_STAR_IMPORT = re.compile(r"^\s*from\s+([\w.]+)\s+import\s+\*", re.M)
 
 
 def _third_party_star_import(facts: Facts) -> bool:
-    return any(match.group(1).split(".")[0] not in sys.stdlib_module_names
-               for cell in facts.notebook.code_cells
-               for match in _STAR_IMPORT.finditer(cell.source))
-
-
-def _code_part(line: str) -> str:
-    """``line`` without a trailing ``#`` comment (a ``#`` outside quotes)."""
-    quote = None
-    for index, char in enumerate(line):
-        if quote:
-            if char == quote:
-                quote = None
-        elif char in "'\"":
-            quote = char
-        elif char == "#":
-            return line[:index]
-    return line
-
-
-def _failure_name(facts: Facts, cell: int) -> str:
-    """The exception a failed cell raised: its saved error, else the SyntaxError of a
-    cell that is not valid Python."""
-    errors = facts.cells[cell].errors
-    return errors[0].ename if errors else "SyntaxError"
-
-
-def _failed_before_binding(facts: Facts, cell: int, name: str) -> bool:
-    if _unparsable(facts, cell):
-        return True
-    errors = facts.cells[cell].errors if cell in facts.cells else ()
-    if not errors:
-        return False
-    line = error_line(errors[0])
-    binding = _site(facts, cell, name).span
-    if line is None or binding is None or line <= binding.line:
-        return True
-    # Raised on a later line of the same statement (``x = f(\n  ...)``): still before
-    # the assignment, which happens once the whole right-hand side is computed.
-    lines = facts.cells[cell].source.split("\n")[binding.line - 1:line - 1]
-    depth = sum(_code_part(text).count(o) - _code_part(text).count(c)
-                for text in lines for o, c in ("()", "[]", "{}"))
-    return depth > 0
-
-
-def _site(facts: Facts, cell: int, name: str) -> Site:
-    sites = [s for s in facts.module_sites(name) + facts.global_writes(name)
-             if s.site.cell == cell]
-    return sites[0].site if sites else Site(cell, None)
+    return any(record.star and record.module.split(".")[0] not in sys.stdlib_module_names
+               for cell in facts.cell_facts.values() for record in cell.imports)
 
 
 def _run_all_note(code: Finding | None, defined_below: bool = False) -> str:
@@ -467,54 +404,50 @@ def _run_all_note(code: Finding | None, defined_below: bool = False) -> str:
     return ""
 
 
-def _finding(facts: Facts, rule: Rule, cell: Cell, name: str, message: str, fix: str,
-             related: tuple[Related, ...], severity: Severity) -> Finding:
-    span = _failing_read(facts, cell, name)
-    return facts.finding(rule, name, Site(cell.index, span), message, fix, related=related,
-                         severity=severity, evidence=Evidence.SAVED_SESSION)
+def _finding(facts: Facts, rule: Rule, read: SavedRead, message: Message,
+             fields: dict[str, object], related: tuple[Related, ...],
+             severity: Severity) -> Finding:
+    span = _failing_read(facts, read.cell, read.name)
+    return facts.finding(rule, read.name, Site(read.cell.index, span), message, fields,
+                         related=related, severity=severity, evidence=Evidence.SAVED_SESSION)
 
 
 def _failing_read(facts: Facts, cell: Cell, name: str) -> Span | None:
-    """Where the saved NameError was raised: the line its traceback names, else the
-    first read nbscope judged in the cell, else the first mention."""
+    """Where the saved NameError was raised: a read of the name on the line its traceback
+    names, else the first read nbscope judged in the cell, else the first mention."""
+    program = facts.irs.get(cell.index)
+    reads = [use.site.span for use in _uses(program.body, name)
+             if use.site.span is not None] if program is not None else []
+    found = facts.cell_facts.get(cell.index)
+    if found is not None:
+        reads += [use.site.span for use in found.function_reads
+                  if use.name == name and use.site.span is not None]
     lines = cell.source.split("\n")
     for error in cell.errors:
         if error.ename == "NameError" and f"'{name}'" in error.evalue:
             line = error_line(error)
-            if line is not None and 1 <= line <= len(lines):
-                found = _read_span(lines[line - 1], name)
-                if found is not None:
-                    return Span(line, found.column, line, found.end_column)
-    ir = facts.irs.get(cell.index)
-    read = _first_use(ir.body, name) if ir is not None else None
-    return read if read is not None else _read_span(cell.source, name)
+            on_line = [span for span in reads if span.line == line]
+            if on_line:
+                return min(on_line, key=lambda span: span.column)
+            if line is not None and 1 <= line <= len(lines) and not reads:
+                mention = read_span(lines[line - 1], name)  # a cell with no lowered code
+                if mention is not None:
+                    return Span(line, mention.column, line, mention.end_column)
+    first = _first_use(program.body, name) if program is not None else None
+    return first if first is not None else read_span(cell.source, name)
+
+
+def _uses(ops: Iterable[Op], name: str) -> Iterator[Use]:
+    """The reads of ``name`` in a cell's program, ``del name`` (which needs it) included."""
+    for op in walk(ops):
+        if isinstance(op, Use) and op.name == name:
+            yield op
+        elif isinstance(op, Delete) and op.check is not None and op.check.name == name:
+            yield op.check
 
 
 def _first_use(ops: Iterable[Op], name: str) -> Span | None:
-    for op in ops:
-        if isinstance(op, Use) and op.name == name and op.site.span is not None:
-            return op.site.span
-        inner: tuple[Op, ...] = ()
-        if isinstance(op, Branch):
-            inner = tuple(i for path in op.paths for i in path)
-        elif isinstance(op, Loop):
-            inner = (*op.head, *op.body, *op.orelse)
-        elif isinstance(op, Try):
-            inner = (*op.body, *(i for h in op.handlers for i in h.body), *op.orelse,
-                     *op.final)
-        elif isinstance(op, (Scope, ClassBody)):
-            inner = op.body
-        found = _first_use(inner, name) if inner else None
-        if found is not None:
-            return found
-    return None
+    return next((op.site.span for op in walk(ops) if isinstance(op, Use) and op.name == name
+                 and op.site.span is not None), None)
 
 
-def _read_span(source: str, name: str) -> Span | None:
-    """The first place ``name`` appears as a word in the cell (the read that failed)."""
-    pattern = re.compile(r"(?<![\w.])" + re.escape(name) + r"(?!\w)")
-    for number, line in enumerate(source.split("\n"), start=1):
-        match = pattern.search(_code_part(line))
-        if match:
-            return Span(number, match.start() + 1, number, match.end() + 1)
-    return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..dataflow.ir import Site
 from ..findings import Finding, Severity
-from .base import Facts, Rule
+from .base import Facts, Message, Rule
 
 RULE = Rule(
     code="NS100",
@@ -32,17 +32,23 @@ Fix the syntax; the message gives the line and column Python complained about.
 )
 
 
+NOT_PYTHON = Message(
+    "syntax-error/unparsable",
+    "This cell is not valid Python: {reason}{position}. Restart & Run All stops here with "
+    "SyntaxError; nbscope skipped the cell.",
+    "Fix the syntax error.")
+REJECTED = Message(
+    "syntax-error/misplaced-statement",
+    "This cell is not valid Python: {reason}{position}. IPython runs the statements above it, "
+    "then stops with SyntaxError, so Restart & Run All stops here and nothing from this line "
+    "on runs.",
+    "Move the statement into a function (a `return`), into a loop (a `break` or `continue`), "
+    "or remove it.")
+
+
 def finding(facts: Facts, site: Site, reason: str, parsed: bool = False) -> Finding:
     """``parsed``: the cell parses, but Python's compiler rejects a statement in it."""
     span = site.span
     position = f" (line {span.line}, column {span.column})" if span else ""
-    if parsed:
-        message = (f"This cell is not valid Python: {reason}{position}. IPython runs the "
-                   f"statements above it, then stops with SyntaxError, so Restart & Run All "
-                   f"stops here and nothing from this line on runs.")
-        fix = ("Move the statement into a function (a `return`), into a loop (a `break` or "
-               "`continue`), or remove it.")
-        return facts.finding(RULE, None, site, message, fix)
-    message = (f"This cell is not valid Python: {reason}{position}. Restart & Run All stops "
-               f"here with SyntaxError; nbscope skipped the cell.")
-    return facts.finding(RULE, None, site, message, "Fix the syntax error.")
+    return facts.finding(RULE, None, site, REJECTED if parsed else NOT_PYTHON,
+                         {"reason": reason, "position": position})

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from ..dataflow.ir import BindingSite, Site
+from ..dataflow.cellfacts import BindingSite
+from ..dataflow.ir import Site
 from ..findings import Cause, Finding, Severity
 from ..names import BUILTIN_NAMES
-from .base import Facts, Rule, before, where
+from .base import Facts, Message, Rule, before, where
 
 RULE = Rule(
     code="NS003",
@@ -73,7 +74,7 @@ def _same_line(a: Site, b: Site) -> bool:
 def _place_rank(site: BindingSite | None, at: Site) -> int:
     if site is None:
         return 3  # a built-in
-    if site.scope != "module":
+    if not site.scope.is_module:
         return 2
     return 0 if before(site.site, at) else 1
 
@@ -95,14 +96,23 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
+BOUND = Message(
+    "typo/bound-name",
+    "`{name}` is not defined anywhere in this notebook; did you mean `{candidate}` (bound at "
+    "{place})?",
+    "Replace `{name}` with `{candidate}`.")
+BUILTIN = Message(
+    "typo/builtin",
+    "`{name}` is not defined anywhere in this notebook; did you mean the built-in "
+    "`{candidate}`?",
+    "Replace `{name}` with `{candidate}`.")
+
+
 def finding(facts: Facts, name: str, at: Site, candidate: str,
             site: BindingSite | None) -> Finding:
     if site is None:
-        origin = f"the built-in `{candidate}`"
-        related: tuple = ()
-    else:
-        origin = f"`{candidate}` (bound at {where(site.site, at.cell)})"
-        related = (facts.related("definition", site.site),)
-    message = f"`{name}` is not defined anywhere in this notebook; did you mean {origin}?"
-    fix = f"Replace `{name}` with `{candidate}`."
-    return facts.finding(RULE, name, at, message, fix, suggestion=candidate, related=related)
+        return facts.finding(RULE, name, at, BUILTIN, {"candidate": candidate},
+                             suggestion=candidate)
+    return facts.finding(RULE, name, at, BOUND,
+                         {"candidate": candidate, "place": where(site.site, at.cell)},
+                         suggestion=candidate, related=(facts.related("definition", site.site),))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from ..dataflow.ir import BindingSite, Use
+from ..dataflow.cellfacts import BindingSite
+from ..dataflow.ir import Use
 from ..findings import Cause, Finding, Severity
-from .base import Facts, Rule, where
+from .base import Facts, Message, Rule, where
 
 RULE = Rule(
     code="NS013",
@@ -40,32 +41,40 @@ def add():
 )
 
 
+READ_BEFORE_ASSIGNMENT = Message(
+    "unbound-local/function",
+    "`{name}` is read here before `{function}` assigns it{assigned}; because `{function}` "
+    "assigns `{name}`, Python treats it as local to the whole function, so calling "
+    "`{function}` raises {error}.{outer}",
+    "Assign `{name}` before this line, or put `global {name}` at the top of `{function}` if "
+    "you meant the notebook's variable.")
+TIMEIT = Message(
+    "unbound-local/timeit",
+    "`{name}` is read here before this `%timeit` code assigns it ({place}); `%timeit` runs "
+    "its code inside a function, where an assigned name is local throughout, so the read "
+    "raises UnboundLocalError and the notebook's `{name}` is not seen.",
+    "Assign `{name}` in the setup statement on the `%%timeit` line (it runs first, in the "
+    "same namespace), or time a statement that does not assign it.")
+# Read through a closure (a generator expression), the same mistake is a NameError.
+FREE_VARIABLE_ERROR = "NameError (cannot access free variable)"
+
+
 def finding(facts: Facts, use: Use, function: str, local: BindingSite | None) -> Finding:
     name = use.name
-    assigned = f" ({where(local.site, use.site.cell)})" if local else ""
     outer = facts.module_sites(name)
-    # Read through a closure (a generator expression), the same mistake is a NameError.
-    error = ("NameError (cannot access free variable)" if use.free
-             else "UnboundLocalError")
-    message = (f"`{name}` is read here before `{function}` assigns it{assigned}; because "
-               f"`{function}` assigns `{name}`, Python treats it as local to the whole "
-               f"function, so calling `{function}` raises {error}.")
-    if outer:
-        message += f" The notebook's `{name}` ({where(outer[0].site, use.site.cell)}) is not seen."
-    fix = (f"Assign `{name}` before this line, or put `global {name}` at the top of "
-           f"`{function}` if you meant the notebook's variable.")
+    fields = {
+        "function": function,
+        "assigned": f" ({where(local.site, use.site.cell)})" if local else "",
+        "error": FREE_VARIABLE_ERROR if use.free else "UnboundLocalError",
+        "outer": (f" The notebook's `{name}` ({where(outer[0].site, use.site.cell)}) is not "
+                  f"seen." if outer else ""),
+    }
     related = (facts.related("definition", local.site),) if local else ()
-    return facts.finding(RULE, name, use.site, message, fix, related=related)
+    return facts.finding(RULE, name, use.site, READ_BEFORE_ASSIGNMENT, fields, related=related)
 
 
 def timeit_finding(facts: Facts, use: Use, local: BindingSite) -> Finding:
     """The same mistake in ``%timeit`` code, which IPython runs inside a function."""
-    name = use.name
-    message = (f"`{name}` is read here before this `%timeit` code assigns it "
-               f"({where(local.site, use.site.cell)}); `%timeit` runs its code inside a "
-               f"function, where an assigned name is local throughout, so the read raises "
-               f"UnboundLocalError and the notebook's `{name}` is not seen.")
-    fix = (f"Assign `{name}` in the setup statement on the `%%timeit` line (it runs first, "
-           f"in the same namespace), or time a statement that does not assign it.")
-    return facts.finding(RULE, name, use.site, message, fix,
+    return facts.finding(RULE, use.name, use.site, TIMEIT,
+                         {"place": where(local.site, use.site.cell)},
                          related=(facts.related("definition", local.site),))

@@ -1,0 +1,158 @@
+"""What the rules read about one cell besides its replay program: the cell's fact sheet.
+
+The lowering (``lower`` and the classes built on it) writes into a ``CellFacts`` as it walks a
+cell: where each name is bound and in what kind of scope, what functions read
+from outside, what it imports, and the notebook heuristics the rules explain
+with (files a cell writes, shell commands, folders added to ``sys.path``). The
+replay never reads these; the rules never need the AST.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+
+from ..model import Span
+from .ir import BindingKind, Guard, Site, Use
+
+
+class ScopeKind(Enum):
+    """The kind of scope a name is bound in."""
+
+    MODULE = "module"  # the top level of a cell: the kernel's globals
+    CLASS = "class"
+    FUNCTION = "function"
+    LAMBDA = "lambda"
+    COMPREHENSION = "comprehension"
+    ISOLATED = "isolated"  # ``%timeit``'s throwaway namespace
+
+    def __init__(self, value: str) -> None:
+        # The questions rules and the lowering ask, as attributes: they are asked at every
+        # read, and looking a member up on an Enum class is slow before Python 3.12.
+        self.is_module = value == "module"
+        # A function or lambda body: runs when called, its names vanish when it returns.
+        self.is_function = value in ("function", "lambda")
+
+
+@dataclass(frozen=True, slots=True)
+class BindingSite:
+    """Where a name is bound anywhere in the notebook, for explanations.
+
+    ``owner`` names the function or class when there is one.
+    """
+
+    name: str
+    site: Site
+    scope: ScopeKind
+    owner: str | None
+    binding: BindingKind
+    guard: Guard | None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSite:
+    """An import statement's module, where its name is written, and its level."""
+
+    module: str
+    site: Site
+    level: int
+    guarded: bool = False  # inside a ``try`` that catches ImportError
+    star: bool = False  # ``from module import *``
+
+
+@dataclass(slots=True)
+class CellFacts:
+    """One cell's facts for the rules, filled in while the cell is lowered."""
+
+    cell: int
+    parsed: bool = True  # False: the cell is not valid Python (``syntax_error`` says why)
+    syntax_error: tuple[str, Span] | None = None
+    bindings: list[BindingSite] = field(default_factory=list)
+    function_reads: list[Use] = field(default_factory=list)  # a function's non-local reads
+    # Code built from text at run time (``eval``/``exec``, a magic or a shell line) may
+    # read names the cell's own code does not show.
+    evaluates_text: bool = False
+    imports: list[ImportSite] = field(default_factory=list)
+    written_files: list[str] = field(default_factory=list)
+    shell_commands: list[str] = field(default_factory=list)
+    sys_path_folders: list[str] = field(default_factory=list)
+    unnamed_sys_path: bool = False  # a folder nbscope cannot name joins ``sys.path``
+    unknown_names: set[str] = field(default_factory=set)  # names something unreadable may bind
+    opaque: bool = False  # something here may bind any name (exec, unknown star import)
+
+    def note_call(self, node: ast.Call) -> None:
+        """Record what a call tells about files and modules: ``open(path, 'w')``, ``sys.path``;
+        and whether it runs code built from text."""
+        if _evaluates_text(node):
+            self.evaluates_text = True
+        written = file_opened_for_writing(node)
+        if written is not None:
+            self.written_files.append(written)
+        added = sys_path_addition(node)
+        if added is None:
+            return
+        if added.folder is None:
+            self.unnamed_sys_path = True
+        else:
+            self.sys_path_folders.append(added.folder)
+
+
+def _evaluates_text(node: ast.Call) -> bool:
+    func = node.func
+    if isinstance(func, ast.Name):
+        return func.id in ("eval", "exec")
+    return isinstance(func, ast.Attribute) and func.attr in _TEXT_RUNNERS
+
+
+_TEXT_RUNNERS = frozenset({"run_line_magic", "run_cell", "run_cell_magic"})
+
+
+def file_opened_for_writing(node: ast.Call) -> str | None:
+    """The path in ``open('helpers.py', 'w')`` (a cell writing a module), or None."""
+    if not (isinstance(node.func, ast.Name) and node.func.id == "open" and node.args):
+        return None
+    path = node.args[0]
+    mode = node.args[1] if len(node.args) > 1 else next(
+        (k.value for k in node.keywords if k.arg == "mode"), None)
+    if not (isinstance(path, ast.Constant) and isinstance(path.value, str)
+            and isinstance(mode, ast.Constant) and isinstance(mode.value, str)):
+        return None
+    return path.value if set(mode.value) & set("wax") else None
+
+
+@dataclass(frozen=True, slots=True)
+class PathAddition:
+    """A ``sys.path.append(...)``/``insert(...)``/``extend(...)`` call."""
+
+    folder: str | None  # None: not a string literal, so nbscope cannot name the folder
+
+
+def sys_path_addition(node: ast.Call) -> PathAddition | None:
+    """What ``sys.path.append(...)`` (or ``insert``, ``extend``) adds; None for other calls."""
+    func = node.func
+    if not (isinstance(func, ast.Attribute) and func.attr in ("append", "insert", "extend")
+            and isinstance(func.value, ast.Attribute) and func.value.attr == "path"
+            and isinstance(func.value.value, ast.Name) and func.value.value.id == "sys"):
+        return None
+    argument = node.args[-1] if node.args else None
+    if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+        return PathAddition(argument.value)
+    return PathAddition(None)
+
+
+_SYMPY_MODULES = ("sympy", "sp", "sym")
+
+
+def sympy_var_names(node: ast.Call) -> tuple[ast.Constant, list[str]] | None:
+    """SymPy's ``var('x y')`` binds ``x`` and ``y`` in the caller's globals: the string
+    and the names, or None for other calls."""
+    func = node.func
+    is_var = (isinstance(func, ast.Name) and func.id == "var") or (
+        isinstance(func, ast.Attribute) and func.attr == "var"
+        and isinstance(func.value, ast.Name) and func.value.id in _SYMPY_MODULES)
+    if not (is_var and node.args and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)):
+        return None
+    return node.args[0], re.findall(r"[A-Za-z_]\w*", node.args[0].value)

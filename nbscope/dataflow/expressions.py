@@ -1,0 +1,157 @@
+"""Lower Python's expressions into replayable operations, in CPython's evaluation order.
+
+Names read become ``Use``, calls of names ``Call`` (the replay follows them
+into functions the notebook defines); ``and``/``or``/``if``-expressions and
+generator expressions become branches that may not run; comprehensions have no
+namespace at replay (see ``ir``). Calls that can bind any name (``exec``,
+``globals()[...] = ...``) become opaque; SymPy's ``var('x y')`` binds its names;
+``open(..., 'w')`` and ``sys.path`` additions are noted for the rules (``cellfacts``).
+"""
+
+from __future__ import annotations
+
+import ast
+
+from . import scopes, syntax
+from .cellfacts import ScopeKind, sympy_var_names
+from .ir import BindingKind, Call, Construct, Loop, Resolve, walk
+from .lower import Lowering
+from .resolution import GENERATOR_OWNER, resolve
+
+
+class ExpressionLowering(Lowering):
+    """Expressions (``expr_X`` handles ``ast.X``)."""
+
+    def lower_ipython_call(self, node: ast.Call) -> bool:
+        """Lower a call IPython's transformer wrote (``get_ipython().run_line_magic``);
+        False when ``node`` is an ordinary call. Plain Python has none."""
+        return False
+
+    def expr_Name(self, node: ast.Name) -> None:
+        if isinstance(node.ctx, ast.Load):
+            self.use(node.id, self.site(node))
+
+    def expr_Call(self, node: ast.Call) -> None:
+        if self.lower_ipython_call(node):
+            return
+        self.expr(node.func)
+        for argument in node.args:
+            if isinstance(argument, ast.GeneratorExp):
+                self.comprehension(argument)  # consumed by the call, as it nearly always is
+            else:
+                self.expr(argument)
+        for keyword in node.keywords:
+            self.expr(keyword.value)
+        self.facts.note_call(node)
+        if syntax.is_opaque_call(node):
+            code = f"{ast.unparse(node.func)}(...)"
+            self.emit_opaque(self.site(node), Construct.EXEC, code,
+                             f"`{code}` can bind any name")
+        injected = sympy_var_names(node)
+        if injected is not None:
+            argument, names = injected
+            for name in names:
+                self.bind(name, self.site(argument), BindingKind.MAGIC)
+        if isinstance(node.func, ast.Name):
+            resolved, depth = resolve(self.scope, node.func.id)
+            if resolved is not Resolve.FREE:
+                self.out.append(Call(node.func.id, self.site(node.func), resolved, depth))
+
+    def expr_Subscript(self, node: ast.Subscript) -> None:
+        if isinstance(node.ctx, ast.Store) and syntax.is_namespace_call(node.value):
+            code = f"{ast.unparse(node.value)}[...] = ..."
+            self.emit_opaque(self.site(node), Construct.NAMESPACE_WRITE, code,
+                             f"`{code}` can bind any name")
+        self.children(node)
+
+    def expr_Attribute(self, node: ast.Attribute) -> None:
+        if (node.attr in ("update", "setdefault", "__setitem__")
+                and syntax.is_namespace_call(node.value)):
+            code = f"{ast.unparse(node)}(...)"
+            self.emit_opaque(self.site(node), Construct.NAMESPACE_WRITE, code,
+                             f"`{code}` can bind any name")
+        self.expr(node.value)
+
+    def expr_NamedExpr(self, node: ast.NamedExpr) -> None:
+        self.expr(node.value)
+        scope = self.scope
+        while scope.kind is ScopeKind.COMPREHENSION and scope.parent is not None:
+            scope = scope.parent
+        self.bind(node.target.id, self.site(node.target), BindingKind.WALRUS, scope=scope)
+
+    def expr_BoolOp(self, node: ast.BoolOp) -> None:
+        self.expr(node.values[0])
+        self._short_circuit(node.values[1:])
+
+    def _short_circuit(self, rest: list[ast.expr]) -> None:
+        if not rest:
+            return
+        path = self.collect_ops(lambda: (self.expr(rest[0]), self._short_circuit(rest[1:])))
+        self.branch((path,), False)
+
+    def expr_IfExp(self, node: ast.IfExp) -> None:
+        self.expr(node.test)
+        body = self.collect_ops(lambda: self.expr(node.body))
+        orelse = self.collect_ops(lambda: self.expr(node.orelse))
+        self.branch((body, orelse), True)
+
+    def expr_Lambda(self, node: ast.Lambda) -> None:
+        self.lambda_function(node)  # runs when called: only its defaults run now
+
+    def expr_GeneratorExp(self, node: ast.GeneratorExp) -> None:
+        # Not handed straight to a call: only the first iterable runs now, the rest
+        # whenever it is iterated, which may be never.
+        self.expr(node.generators[0].iter)
+        later = self.collect_ops(lambda: self.comprehension(node, first_iter_done=True))
+        self.branch((later,), False)
+
+    def comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp,
+                      first_iter_done: bool = False) -> None:
+        if not first_iter_done:
+            self.expr(node.generators[0].iter)
+        names = scopes.ScopeNames(bound=scopes.comprehension_names(node))
+        # No namespace of its own at replay: a comprehension's variables are bound
+        # whenever they are read inside it, so only its reads of outer names and its
+        # walrus bindings are followed.
+        owner = GENERATOR_OWNER if isinstance(node, ast.GeneratorExp) else None
+        with self.nested_scope(ScopeKind.COMPREHENSION, self.scope.depth, names, owner) as body:
+            self._generators(node, 0)
+        if any(type(op) is Call for op in walk(body)):
+            # A called function may change names between items: follow it as a loop.
+            self.out.append(Loop((), tuple(body), (),
+                                 syntax.non_empty_literal(node.generators[0].iter), False))
+        else:
+            self.out.extend(body)
+
+    expr_ListComp = comprehension
+    expr_SetComp = comprehension
+    expr_DictComp = comprehension
+
+    def _generators(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp,
+                    index: int) -> None:
+        if index == len(node.generators):
+            if isinstance(node, ast.DictComp):
+                self.expr(node.key)
+                self.expr(node.value)
+            else:
+                self.expr(node.elt)
+            return
+        generator = node.generators[index]
+        if index > 0:
+            self.expr(generator.iter)
+
+        def one_iteration() -> None:
+            self.assign_target(generator.target, BindingKind.FOR_TARGET)
+            self._conditions(node, index, list(generator.ifs))
+
+        body = self.collect_ops(one_iteration)
+        self.branch((body,), syntax.non_empty_literal(generator.iter))
+
+    def _conditions(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp,
+                    index: int, conditions: list[ast.expr]) -> None:
+        if not conditions:
+            self._generators(node, index + 1)
+            return
+        self.expr(conditions[0])
+        path = self.collect_ops(lambda: self._conditions(node, index, conditions[1:]))
+        self.branch((path,), False)

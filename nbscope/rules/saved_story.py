@@ -1,0 +1,233 @@
+"""What the saved traces say happened before a saved NameError, without words.
+
+A NameError saved in a cell's outputs is classified into a ``Story`` (deleted,
+failed definition or import, restart, out of order) from the execution history,
+the cells that bind the name and the saved errors. ``saved_session`` words it.
+Pure: reads the ``Facts`` and the ``History`` only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+
+from ..dataflow.ir import Construct, Delete, Op, Site, Use, walk
+from ..history import History, Order
+from ..model import Cell, SavedError, Span
+from .base import Facts
+
+_NAME_ERROR = re.compile(r"name '([^']+)' is not defined")
+_ERROR_LINE = re.compile(r"(?:Cell In ?\[\d*\], line (\d+))|(?:^-+> ?(\d+))", re.M)
+# For cells that are not valid Python, which have no lowered code to ask.
+EVALUATES_TEXT = re.compile(r"\b(?:eval|exec|run_line_magic|run_cell)\s*\(|^\s*[%!]", re.M)
+MISSING_MODULE = re.compile(r"No module named '([\w.]+)'")
+
+
+def saved_name_errors(cell: Cell) -> list[str]:
+    """Names of the NameErrors saved in ``cell``'s outputs."""
+    names = []
+    for error in cell.errors:
+        if error.ename == "NameError":
+            match = _NAME_ERROR.search(error.evalue)
+            if match and match.group(1) not in names:
+                names.append(match.group(1))
+    return names
+
+
+def error_line(error: SavedError) -> int | None:
+    """The line of the cell the saved traceback points at first, if it says."""
+    match = _ERROR_LINE.search("\n".join(error.plain_traceback))
+    if match is None:
+        return None
+    return int(match.group(1) or match.group(2))
+
+
+def definitions(facts: Facts, name: str, cell: int) -> list[int]:
+    """Cells other than ``cell`` that bind ``name`` at module level (or as a global)."""
+    cells = {site.site.cell for site in facts.module_sites(name)}
+    cells |= {site.site.cell for site in facts.global_writes(name)}
+    # A cell that is not valid Python binds nothing, whatever it was meant to bind.
+    cells |= {cell.cell for cell in facts.cell_facts.values() if not cell.parsed
+              and name in cell.unknown_names
+              and _assigns_in_text(facts.cells[cell.cell].source, name)}
+    cells.discard(cell)
+    return sorted(cells)
+
+
+def _assigns_in_text(source: str, name: str) -> bool:
+    """Whether unparsable ``source`` looks like it assigns ``name`` (``name = ...``,
+    ``def name``, ``import ... name``, ``for name in``, ``as name``)."""
+    word = re.escape(name)
+    pattern = (rf"(?<![\w.])(?:{word}\s*(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)"
+               rf"|{word}\s*,[^=\n]*=(?!=)|(?:def|class|for|as|import)\s+{word}\b"
+               rf"|import\s+[^\n]*,\s*{word}\b)")
+    return re.search(pattern, source) is not None
+
+
+def unparsable(facts: Facts, cell: int) -> bool:
+    found = facts.cell_facts.get(cell)
+    return found is not None and not found.parsed
+
+
+class Story(Enum):
+    """What the saved session says happened before a saved NameError."""
+
+    DELETED = "deleted"  # a ``del`` ran after every run that bound it
+    FAILED_DEFINITION = "failed-definition"  # the defining cell raised before binding it
+    FAILED_IMPORT = "failed-import"  # the defining import raised ModuleNotFoundError
+    RESTART = "restart"  # it was bound only in an earlier kernel session
+    OUT_OF_ORDER = "out-of-order"  # the defining cell ran later, or never
+
+
+@dataclass(frozen=True, slots=True)
+class SavedRead:
+    """A saved NameError for ``name`` in ``cell``, classified.
+
+    ``source`` is the cell that explains it (the deletion, the failed definition,
+    the definition run before a restart or after this cell); ``orders`` says when
+    each defining cell last ran compared with this cell.
+    """
+
+    cell: Cell
+    name: str
+    story: Story | None  # None: a stale output, no story to tell
+    source: int
+    orders: dict[int, Order]
+    defined_below: bool
+
+
+def classify(facts: Facts, history: History, cell: Cell, name: str) -> SavedRead | None:
+    """Which story the saved traces tell about this NameError, or None if none fits."""
+    if evaluates_text(facts, cell) and not reads(facts, cell, name):
+        return None  # the name came from text the cell evaluated (``eval(input())``)
+    defining = definitions(facts, name, cell.index)
+    if not defining:
+        return None
+    if cell.execution_count is None:
+        # Counts cleared but outputs kept: only document order is known.
+        orders = {d: Order.BEFORE if d < cell.index else Order.UNKNOWN for d in defining}
+    else:
+        orders = {d: history.order(d, cell.index) for d in defining}
+    below = all(d > cell.index for d in defining)
+
+    def story(kind: Story, source: int) -> SavedRead:
+        return SavedRead(cell, name, kind, source, orders, below)
+
+    deleting = [d for d in deletions(facts, name)
+                if d != cell.index and history.order(d, cell.index) is Order.BEFORE]
+    bound_before = [d for d, order in orders.items()
+                    if order is Order.BEFORE and not failed_before_binding(facts, d, name)]
+    if deleting and all(any(history.order(x, d) is Order.AFTER for x in deleting)
+                        for d in bound_before):
+        return story(Story.DELETED, max(deleting, key=lambda c: facts.execution_count(c) or 0))
+    if bound_before:
+        return None  # bound before this run: edited since; the code finding stays
+    # A definition that failed explains the NameError whichever session it ran in.
+    failed = [d for d, order in orders.items()
+              if (order in (Order.BEFORE, Order.EARLIER_SESSION)
+                  or (order is Order.UNKNOWN and d < cell.index))
+              and (facts.cells[d].errors or unparsable(facts, d))
+              and failed_before_binding(facts, d, name)]
+    if failed:
+        d = failed[-1]
+        errors = facts.cells[d].errors
+        missing = errors and MISSING_MODULE.search(errors[0].evalue)
+        return story(Story.FAILED_IMPORT if missing else Story.FAILED_DEFINITION, d)
+    earlier = [d for d, order in orders.items() if order is Order.EARLIER_SESSION]
+    if earlier:
+        return story(Story.RESTART, earlier[-1])
+    later = [d for d, order in orders.items()
+             if order in (Order.AFTER, Order.LATER_SESSION, Order.NEVER_RAN)]
+    if later:
+        # Cite a definition that can work: running a cell that fails binds nothing.
+        d = next((x for x in later if not failed_before_binding(facts, x, name)), later[0])
+        return story(Story.OUT_OF_ORDER, d)
+    return None
+
+
+def deletions(facts: Facts, name: str) -> list[int]:
+    """Cells that delete ``name`` from the notebook's namespace (``del name``)."""
+    return sorted(ir.cell for ir in facts.irs.values() if _deletes(ir.body, name))
+
+
+def _deletes(ops: Iterable[Op], name: str) -> bool:
+    return any(isinstance(op, Delete) and op.name == name and op.depth == 0
+               and op.event.construct is not Construct.EXCEPT_UNBINDING for op in walk(ops))
+
+
+def _code_part(line: str) -> str:
+    """``line`` without a trailing ``#`` comment (a ``#`` outside quotes)."""
+    quote = None
+    for index, char in enumerate(line):
+        if quote:
+            if char == quote:
+                quote = None
+        elif char in "'\"":
+            quote = char
+        elif char == "#":
+            return line[:index]
+    return line
+
+
+def failure_name(facts: Facts, cell: int) -> str:
+    """The exception a failed cell raised: its saved error, else the SyntaxError of a
+    cell that is not valid Python."""
+    errors = facts.cells[cell].errors
+    return errors[0].ename if errors else "SyntaxError"
+
+
+def failed_before_binding(facts: Facts, cell: int, name: str) -> bool:
+    if unparsable(facts, cell):
+        return True
+    errors = facts.cells[cell].errors if cell in facts.cells else ()
+    if not errors:
+        return False
+    line = error_line(errors[0])
+    binding = site_of(facts, cell, name).span
+    if line is None or binding is None or line <= binding.line:
+        return True
+    # Raised on a later line of the same statement (``x = f(\n  ...)``): still before
+    # the assignment, which happens once the whole right-hand side is computed.
+    lines = facts.cells[cell].source.split("\n")[binding.line - 1:line - 1]
+    depth = sum(_code_part(text).count(o) - _code_part(text).count(c)
+                for text in lines for o, c in ("()", "[]", "{}"))
+    return depth > 0
+
+
+def site_of(facts: Facts, cell: int, name: str) -> Site:
+    sites = [s for s in facts.module_sites(name) + facts.global_writes(name)
+             if s.site.cell == cell]
+    return sites[0].site if sites else Site(cell, None)
+
+
+def reads(facts: Facts, cell: Cell, name: str) -> bool:
+    """Whether the cell's code reads ``name`` (in its own code or a function it defines).
+
+    A cell that is not valid Python has no lowered code: its text is searched instead.
+    """
+    found = facts.cell_facts.get(cell.index)
+    program = facts.irs.get(cell.index)
+    if found is None or program is None or not found.parsed:
+        return read_span(cell.source, name) is not None
+    return (any(isinstance(op, Use) and op.name == name for op in walk(program.body))
+            or any(use.name == name for use in found.function_reads))
+
+
+def evaluates_text(facts: Facts, cell: Cell) -> bool:
+    """Whether the cell runs code built from text (``eval(input())``, a magic, ``!cmd``)."""
+    found = facts.cell_facts.get(cell.index)
+    if found is None or not found.parsed:
+        return EVALUATES_TEXT.search(cell.source) is not None
+    return found.evaluates_text
+
+
+def read_span(source: str, name: str) -> Span | None:
+    """The first place ``name`` appears as a word in the cell (the read that failed)."""
+    pattern = re.compile(r"(?<![\w.])" + re.escape(name) + r"(?!\w)")
+    for number, line in enumerate(source.split("\n"), start=1):
+        match = pattern.search(_code_part(line))
+        if match:
+            return Span(number, match.start() + 1, number, match.end() + 1)
+    return None
