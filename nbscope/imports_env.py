@@ -252,8 +252,9 @@ class ModuleEnvironment:
             self._in_progress.discard(module)
         if result is not None and result.partial and not self._in_progress:
             # The module that started the cycle saw it as Python would: complete.
-            result = Exports(result.names, result.all_)
-        if result is None or not result.partial:
+            result = Exports(result.names, result.all_, cyclic=True)
+        # What a cycle touched depends on where the chain started: kept for no one.
+        if result is None or not result.cyclic:
             self._exports_cache[module] = result
             if shared:
                 _SHARED_EXPORTS[module] = result

@@ -24,14 +24,18 @@ class Exports:
 
     ``partial`` marks a result computed while a star-import cycle was cut short;
     such results are not cached except for the module that started the chain.
+    ``cyclic`` marks a result that a cycle touched anywhere below it: what it holds
+    depends on which module of the cycle was imported first, so it is never shared
+    between notebooks (whatever was checked before must not change a report).
     """
 
     names: frozenset[str]
     all_: tuple[str, ...] | None
     partial: bool = False
+    cyclic: bool = False
 
 
-CYCLE = Exports(frozenset(), None, partial=True)
+CYCLE = Exports(frozenset(), None, partial=True, cyclic=True)
 
 
 class ExportReader:
@@ -59,6 +63,7 @@ class ExportReader:
         self._dynamic_names = False  # globals()/exec/... may bind anything
         self._star_failed = False
         self._partial = False
+        self._cyclic = False
 
     def read(self, tree: ast.Module) -> Exports | None:
         self._block(tree.body)
@@ -66,11 +71,18 @@ class ExportReader:
             if self._all_dynamic or "__all__" not in self._lists:
                 return None
             listed = tuple(self._lists["__all__"])
-            return Exports(frozenset(listed), listed)
+            return Exports(frozenset(listed), listed, cyclic=self._cyclic)
         if self._star_failed or self._dynamic_names:
             return None
         public = frozenset(n for n in self._names if not n.startswith("_"))
-        return Exports(public, None, self._partial)
+        return Exports(public, None, self._partial, self._cyclic)
+
+    def _other(self, module: str) -> Exports | None:
+        """What another module exports, noting whether a cycle touched it."""
+        exports = self._exports_of(module)
+        if exports is not None and exports.cyclic:
+            self._cyclic = True
+        return exports
 
     # --- statements
 
@@ -217,7 +229,7 @@ class ExportReader:
                 self._import_all(source)
 
     def _star(self, source: str | None) -> None:
-        exports = None if source is None else self._exports_of(source)
+        exports = None if source is None else self._other(source)
         if exports is None:
             self._star_failed = True
             return
@@ -226,7 +238,7 @@ class ExportReader:
 
     def _import_all(self, source: str | None) -> None:
         """``from x import __all__``: re-export x's list, if x has a literal one."""
-        exports = None if source is None else self._exports_of(source)
+        exports = None if source is None else self._other(source)
         listed = None if exports is None or exports.all_ is None else list(exports.all_)
         self._set_list("__all__", listed)
 
@@ -264,7 +276,7 @@ class ExportReader:
         """``sub.__all__`` for a module bound here: its literal ``__all__``, if any."""
         if not isinstance(node, ast.Name) or node.id not in self._modules:
             return None
-        exports = self._exports_of(self._modules[node.id])
+        exports = self._other(self._modules[node.id])
         return None if exports is None or exports.all_ is None else list(exports.all_)
 
     def _str_list(self, node: ast.expr) -> list[str] | None:

@@ -351,3 +351,16 @@ def test_script_source(tmp_path: Path) -> None:
     assert env.script_source("scripts") is None  # a folder
     assert env.script_source("latin1.py") is None
     assert ModuleEnvironment(None).script_source("setup_vars.py") is None
+
+
+def test_what_a_star_import_cycle_binds_does_not_depend_on_what_was_read_before(
+        tmp_path: Path) -> None:
+    """Python's view of a module in a cycle depends on which module of the cycle was
+    imported first; such results are never shared, so each notebook gets the same answer
+    whatever an earlier notebook imported."""
+    (tmp_path / "c.py").write_text("import d\nfrom d import *\nz = 1\n")
+    (tmp_path / "d.py").write_text("from c import *\nw = 1\n__all__ = ['w', 'z']\n")
+    alone = {m: ModuleEnvironment(str(tmp_path)).star_import_names(m) for m in ("c", "d")}
+    shared = ModuleEnvironment(str(tmp_path))
+    after = {m: shared.star_import_names(m) for m in ("d", "c")}
+    assert after == alone == {"c": {"d", "w", "z"}, "d": {"w", "z"}}
