@@ -111,6 +111,11 @@ def test_a_module_that_binds_names_dynamically_is_not_judged(tmp_path: Path) -> 
     assert check(tmp_path, "from config import defaults", "print(defaults)") == []
 
 
+def test_a_module_getattr_may_supply_any_name(tmp_path: Path) -> None:
+    (tmp_path / "lazy.py").write_text("def __getattr__(name):\n    return name\n")
+    assert check(tmp_path, "from lazy import anything", "print(anything)") == []
+
+
 def test_a_guarded_import_is_not_an_error(tmp_path: Path) -> None:
     (tmp_path / "config.py").write_text(CONFIG)
     cells = ("try:\n    from config import fast\nexcept ImportError:\n    fast = None",)
@@ -127,3 +132,15 @@ def test_a_module_expected_from_a_drive_folder_says_so(tmp_path: Path) -> None:
     assert "cell 2 adds `/content/drive/MyDrive/project`" in found.message
     assert "upload" not in (found.fix or "").lower()
     assert [(r.role, r.cell) for r in found.related] == [("sys.path", 2)]
+
+
+def test_run_all_stops_at_the_import_error(tmp_path: Path) -> None:
+    (tmp_path / "config.py").write_text(CONFIG)
+    notebook = make_notebook("print(1)", "from config import settings, defualts",
+                             "print(defaults)")
+    failure = check_notebook(notebook, Workspace(str(tmp_path))).first_failure
+    assert failure is not None
+    assert (failure.cell, failure.name, failure.error) == (2, "defualts", "ImportError")
+    earlier = make_notebook("print(nowhere)", "from config import settings, defualts")
+    failure = check_notebook(earlier, Workspace(str(tmp_path))).first_failure
+    assert failure is not None and (failure.cell, failure.error) == (1, "NameError")

@@ -59,8 +59,8 @@ def findings(facts: Facts) -> Iterator[Finding]:
     """One finding per name a ``from`` import of a local module cannot find."""
     paths = sys_path_folders(facts)
     for source in local_imports(facts):
-        if facts.cell_facts[source.cell].opaque:
-            continue
+        if facts.cell_facts[source.cell].opaque or "__getattr__" in source.names.names:
+            continue  # a module ``__getattr__`` (PEP 562) may supply any name
         for name, site in source.record.names:
             if name in source.names.names or source.record.guarded:
                 continue
