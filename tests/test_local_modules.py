@@ -41,6 +41,8 @@ def test_the_module_itself_imported_suggests_the_attribute(tmp_path: Path) -> No
     found = about(check(tmp_path, "import config", "print(defaults)"), "defaults")
     assert found.message_key == "missing-import/local-module-attribute"
     assert "`config.defaults`" in (found.fix or "")
+    aliased = about(check(tmp_path, "import config as cfg", "print(defaults)"), "defaults")
+    assert "`cfg.defaults`" in (aliased.fix or "")
 
 
 def test_a_module_that_does_not_define_it_changes_nothing(tmp_path: Path) -> None:
@@ -144,3 +146,9 @@ def test_run_all_stops_at_the_import_error(tmp_path: Path) -> None:
     earlier = make_notebook("print(nowhere)", "from config import settings, defualts")
     failure = check_notebook(earlier, Workspace(str(tmp_path))).first_failure
     assert failure is not None and (failure.cell, failure.error) == (1, "NameError")
+
+
+def test_a_module_from_a_repository_a_cell_clones_is_no_error(tmp_path: Path) -> None:
+    cells = ("!git clone https://github.com/example/toolkit", "import sys\n"
+             "sys.path.append('toolkit')", "from toolkit_utils import load", "load()")
+    assert check(tmp_path, *cells) == []

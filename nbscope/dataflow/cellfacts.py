@@ -63,6 +63,7 @@ class ImportSite:
     # ``from module import a, b``: each imported name and where it is written; empty for
     # ``import module``.
     names: tuple[tuple[str, Site], ...] = ()
+    alias: str | None = None  # ``import module as alias``
 
 
 @dataclass(slots=True)

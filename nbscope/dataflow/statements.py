@@ -236,7 +236,7 @@ class PythonLowering(ExpressionLowering):
             self.bind(bound, self._alias_site(alias, bound), BindingKind.IMPORT)
             top = alias.name.split(".")[0]
             self.facts.imports.append(ImportSite(alias.name, self.name_site(alias, top), 0,
-                                                 self.import_guarded > 0))
+                                                 self.import_guarded > 0, alias=alias.asname))
 
     def stmt_ImportFrom(self, node: ast.ImportFrom) -> None:
         if node.module and node.module != "__future__":

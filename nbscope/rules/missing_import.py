@@ -65,8 +65,8 @@ LOCAL_FROM = Message(
 LOCAL_MODULE = Message(
     "missing-import/local-module-attribute",
     "`{name}` is never assigned in the notebook, but {origin} defines it; cell {cell} imports "
-    "the module `{module}` itself, so its names are reached through it: `{module}.{name}`.",
-    "Write `{module}.{name}`, or add `from {module} import {name}` to cell {cell}.")
+    "the module `{module}` itself, so its names are reached through it: `{through}.{name}`.",
+    "Write `{through}.{name}`, or add `from {module} import {name}` to cell {cell}.")
 
 
 def local_finding(facts: Facts, name: str, at: Site, source: LocalImport) -> Finding:
@@ -75,7 +75,8 @@ def local_finding(facts: Facts, name: str, at: Site, source: LocalImport) -> Fin
     imported = [alias for alias, _ in record.names]
     fields = {"origin": source.origin, "cell": source.cell, "module": source.module,
               "imported": ", ".join(f"`{alias}`" for alias in imported),
-              "line": f"from {source.module} import {', '.join(imported + [name])}"}
+              "line": f"from {source.module} import {', '.join(imported + [name])}",
+              "through": record.alias or source.module}
     message = LOCAL_FROM if source.from_import else LOCAL_MODULE
     return facts.finding(RULE, name, at, message, fields,
                          suggestion=f"from {source.module} import {name}",
