@@ -11,7 +11,7 @@ from .dataflow.ipython import build_cell
 from .dataflow.ir import BindingKind, Catch, Resolve
 from .dataflow.replay import Replay, Status, Verdict, fresh_state
 from .environment import Environment, NoEnvironment
-from .findings import Finding, FirstFailure, NotebookReport
+from .findings import Cause, Finding, FirstFailure, NotebookReport, Severity
 from .history import reconstruct
 from .model import Notebook
 from .names import PROVIDED, ProvidedNames
@@ -51,7 +51,7 @@ def check_notebook(notebook: Notebook, workspace: Environment | None = None, *,
     return NotebookReport(
         path=notebook.path,
         findings=tuple(findings),
-        first_failure=_first_failure(cell_facts, replay.verdicts),
+        first_failure=_first_failure(cell_facts, replay.verdicts, findings),
     )
 
 
@@ -69,19 +69,32 @@ def _position(finding: Finding) -> tuple[int, int, int, str, str]:
             finding.name or "")
 
 
+def _line_column(verdict: Verdict) -> tuple[int, int]:
+    """Where in its cell the failing read runs: the call that reaches it, if any."""
+    span = (verdict.calls[0].site if verdict.calls else verdict.use.site).span
+    return (span.line, span.column) if span else (0, 0)
+
+
 def _judged_alone(verdict: Verdict) -> bool:
     """A function's local read judged without a call: it fails only if called."""
     use = verdict.use
     return not verdict.calls and use.resolve is Resolve.LOCAL and use.depth > 0
 
 
-def _first_failure(cells: list[CellFacts], verdicts: list[Verdict]) -> FirstFailure | None:
-    """The first cell where Run All certainly stops: a syntax error or a certain NameError."""
+def _first_failure(cells: list[CellFacts], verdicts: list[Verdict],
+                   findings: list[Finding]) -> FirstFailure | None:
+    """The first cell where Run All certainly stops: a syntax error, an import of a name
+    the notebook's own module lacks (ImportError), or a certain NameError."""
     failing = next((v for v in verdicts if v.status is Status.UNBOUND and v.certain
                     and v.use.catch is Catch.NONE and not _judged_alone(v)), None)
     broken = next((c for c in cells if c.syntax_error is not None), None)
     if broken is not None and (failing is None or broken.cell <= failing.cell):
         return FirstFailure(broken.cell, None, "SyntaxError")
+    failed_import = next((f for f in findings if f.cause is Cause.MISSING_NAME
+                          and f.severity is Severity.ERROR), None)
+    if failed_import is not None and (failing is None or _position(failed_import)[:3]
+                                      <= (failing.cell, *_line_column(failing))):
+        return FirstFailure(failed_import.cell, failed_import.name, "ImportError")
     if failing is None:
         return None
     local = failing.use.resolve is Resolve.LOCAL and failing.use.depth > 0

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from .module_exports import ModuleNames
+
 
 class NameEnvironment(Protocol):
     """What lowering a cell may ask: which names a star import binds, a script's text."""
@@ -27,6 +29,9 @@ class ModuleKnowledge(Protocol):
     def module_missing(self, module: str, extra_paths: tuple[str, ...]) -> bool: ...
 
     def well_known_package(self, top_level: str) -> bool: ...
+
+    def local_module_names(self, module: str,
+                           extra_paths: tuple[str, ...]) -> ModuleNames | None: ...
 
 
 class Environment(NameEnvironment, ModuleKnowledge, Protocol):
@@ -51,3 +56,7 @@ class NoEnvironment:
 
     def well_known_package(self, top_level: str) -> bool:
         return True
+
+    def local_module_names(self, module: str,
+                           extra_paths: tuple[str, ...]) -> ModuleNames | None:
+        return None

@@ -29,6 +29,7 @@ class Cause(str, Enum):
     FAILED_DEFINITION = "failed-definition"
     # Added by nbscope beyond the contract's first list; meanings are fixed too.
     UNBOUND_LOCAL = "unbound-local"  # a function reads its own local before assigning it
+    MISSING_NAME = "missing-name"  # ``from m import x``: m is found but binds no ``x``
 
 
 class Severity(str, Enum):

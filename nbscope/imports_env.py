@@ -23,7 +23,7 @@ from importlib import resources
 from importlib.machinery import EXTENSION_SUFFIXES, ModuleSpec, PathFinder
 from importlib.util import decode_source
 
-from .module_exports import CYCLE, ExportReader, Exports
+from .module_exports import CYCLE, ExportReader, Exports, ModuleNames, read_module_names
 
 __all__ = ["ModuleEnvironment", "ModuleKind", "ModuleLocation"]
 
@@ -103,6 +103,25 @@ class ModuleEnvironment:
         """The names ``from module import *`` binds; None when that cannot be told statically."""
         exports = self._exports(module)
         return None if exports is None else exports.names
+
+    def local_names(self, module: str) -> ModuleNames | None:
+        """Every top-level name a local module (beside the notebook, or on a folder the
+        notebook adds to ``sys.path``) binds; None for other modules, and for local ones
+        whose names cannot be listed (compiled, dynamic)."""
+        found = self._find(module)
+        if found is None or found.location.kind is not ModuleKind.LOCAL:
+            return None
+        if found.namespace:
+            return ModuleNames(frozenset())
+        path = found.location.path
+        data = None if path is None or not path.endswith(".py") else _read_bytes(path)
+        if data is None:
+            return None
+        try:
+            source = decode_source(data)
+        except (UnicodeDecodeError, LookupError, SyntaxError):
+            return None
+        return read_module_names(source, module, self._exports)
 
     def script_source(self, path: str) -> str | None:
         """The text of the script ``%run path`` would run; None if absent or unreadable.

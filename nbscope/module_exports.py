@@ -38,6 +38,20 @@ class Exports:
 CYCLE = Exports(frozenset(), None, partial=True, cyclic=True)
 
 
+@dataclass(frozen=True, slots=True)
+class ModuleNames:
+    """Every name a module binds at its top level (``from module import name`` can bind
+    any of them, private ones included), and the names each top-level class binds in
+    its body (``Config.defaults``), read from source."""
+
+    names: frozenset[str]
+    class_members: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    def classes_binding(self, name: str) -> tuple[str, ...]:
+        """The module's classes whose body binds ``name``."""
+        return tuple(owner for owner, members in self.class_members if name in members)
+
+
 class ExportReader:
     """Reads one module's top-level statements for what a star import of it binds.
 
@@ -83,6 +97,14 @@ class ExportReader:
         if exports is not None and exports.cyclic:
             self._cyclic = True
         return exports
+
+    def read_names(self, tree: ast.Module) -> ModuleNames | None:
+        """Every top-level name the module binds; None when code may bind names
+        nbscope cannot list (``globals()``, ``exec``, a star import it cannot read)."""
+        self._block(tree.body)
+        if self._star_failed or self._dynamic_names:
+            return None
+        return ModuleNames(frozenset(self._names), _class_members(tree.body))
 
     # --- statements
 
@@ -307,6 +329,44 @@ class ExportReader:
 
 
 # ----------------------------------------------------------------- helpers
+
+
+def read_module_names(source: str, module: str,
+                      exports_of: Callable[[str], Exports | None]) -> ModuleNames | None:
+    """The names module ``module`` binds, read from its text (a file, or a ``%%writefile``
+    cell); None when the text is not Python or binds names that cannot be listed."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    return ExportReader(exports_of, module, False, False).read_names(tree)
+
+
+def _class_members(body: Sequence[ast.stmt]) -> tuple[tuple[str, frozenset[str]], ...]:
+    """For each top-level class, the names its own body binds (assignments, defs)."""
+    found = []
+    for stmt in body:
+        if isinstance(stmt, ast.ClassDef):
+            names = {node.id for node in ast.walk(stmt) if isinstance(node, ast.Name)
+                     and isinstance(node.ctx, ast.Store) and _in_class_body(stmt, node)}
+            names.update(inner.name for inner in stmt.body if isinstance(
+                inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))
+            found.append((stmt.name, frozenset(names)))
+    return tuple(found)
+
+
+def _in_class_body(cls: ast.ClassDef, target: ast.Name) -> bool:
+    """Whether ``target`` is bound by the class body itself, not by a method inside it."""
+    stack: list[ast.AST] = list(cls.body)
+    while stack:
+        node = stack.pop()
+        if node is target:
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda,
+                             ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return False
 
 
 def _is_plain_call(node: ast.expr, names: Sequence[str]) -> bool:

@@ -11,6 +11,7 @@ import os
 
 from .conventions import KNOWN_THIRD_PARTY, import_line_for
 from .imports_env import ModuleEnvironment
+from .module_exports import ModuleNames
 
 
 class Workspace:
@@ -43,8 +44,17 @@ class Workspace:
         return top_level in KNOWN_THIRD_PARTY
 
     def module_missing(self, module: str, extra_paths: tuple[str, ...]) -> bool:
-        environment = self._modules
-        if extra_paths:
-            environment = self._with_paths.setdefault(
-                extra_paths, ModuleEnvironment(self.notebook_dir, self.extra_paths + extra_paths))
-        return environment.locate(module) is None
+        return self._searching(extra_paths).locate(module) is None
+
+    def local_module_names(self, module: str,
+                           extra_paths: tuple[str, ...]) -> ModuleNames | None:
+        """The top-level names of a module beside the notebook (or on a ``sys.path``
+        folder it adds), read from its source; None for other modules."""
+        return self._searching(extra_paths).local_names(module)
+
+    def _searching(self, extra_paths: tuple[str, ...]) -> ModuleEnvironment:
+        """The module lookups with the notebook's own ``sys.path`` additions."""
+        if not extra_paths:
+            return self._modules
+        return self._with_paths.setdefault(
+            extra_paths, ModuleEnvironment(self.notebook_dir, self.extra_paths + extra_paths))

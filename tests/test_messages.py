@@ -99,6 +99,18 @@ CASES = [
     (("x = (",), (1, None, "syntax-error/unparsable")),
     (("return 1",), (1, None, "syntax-error/misplaced-statement")),
     (("exec('a = 1')", "print(a)"), (1, None, "analysis-limit/opaque")),
+    (("%%writefile config.py\nsettings = 1\ndefaults = 2", "from config import settings",
+      "print(defaults)"), (3, "defaults", "missing-import/local-module")),
+    (("%%writefile config.py\ndefaults = 2", "import config", "print(defaults)"),
+     (3, "defaults", "missing-import/local-module-attribute")),
+    (("%%writefile config.py\nclass Config:\n    defaults = 2", "from config import Config",
+      "print(defaults)"), (3, "defaults", "function-local/module-class")),
+    (("%%writefile config.py\ndefaults = 2", "from config import defualts"),
+     (2, "defualts", "missing-name/close-name")),
+    (("%%writefile config.py\ndefaults = 2", "from config import learning_rate"),
+     (2, "learning_rate", "missing-name/not-defined")),
+    (("import sys\nsys.path.append('/content/drive/MyDrive/lib')", "import my_helpers"),
+     (2, "my_helpers", "missing-module/expected-from-path")),
 ]
 
 

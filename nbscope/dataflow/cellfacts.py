@@ -60,6 +60,10 @@ class ImportSite:
     level: int
     guarded: bool = False  # inside a ``try`` that catches ImportError
     star: bool = False  # ``from module import *``
+    # ``from module import a, b``: each imported name and where it is written; empty for
+    # ``import module``.
+    names: tuple[tuple[str, Site], ...] = ()
+    alias: str | None = None  # ``import module as alias``
 
 
 @dataclass(slots=True)

@@ -236,14 +236,17 @@ class PythonLowering(ExpressionLowering):
             self.bind(bound, self._alias_site(alias, bound), BindingKind.IMPORT)
             top = alias.name.split(".")[0]
             self.facts.imports.append(ImportSite(alias.name, self.name_site(alias, top), 0,
-                                                 self.import_guarded > 0))
+                                                 self.import_guarded > 0, alias=alias.asname))
 
     def stmt_ImportFrom(self, node: ast.ImportFrom) -> None:
         if node.module and node.module != "__future__":
             top = node.module.split(".")[0]
             star = any(alias.name == "*" for alias in node.names)
+            names = tuple((alias.name, self.name_site(alias, alias.name))
+                          for alias in node.names if alias.name != "*")
             self.facts.imports.append(ImportSite(node.module, self._module_site(node, top),
-                                                 node.level, self.import_guarded > 0, star))
+                                                 node.level, self.import_guarded > 0, star,
+                                                 names))
         for alias in node.names:
             if alias.name == "*":
                 self._star_import(node, alias)

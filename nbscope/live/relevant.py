@@ -4,7 +4,8 @@ slice of a long notebook instead of all of it.
 A cell can bind, delete or explain ``name`` only if it mentions it, defines a function or
 class (calls reach into those), does something that binds names nbscope cannot list from
 the text (``import *``, ``exec``, ``%run``, ``%reset``, ``globals()``), installs, uploads
-or writes files (evidence for a missing module), or binds a name one typo away from it.
+or writes files (evidence for a missing module), imports (a module of the notebook's own
+may define the name), or binds a name one typo away from it.
 Every other cell is left out; cells keep their numbers, so the engine's findings name the
 same cells as for the whole notebook. Pure and textual: a superset is always safe.
 """
@@ -20,6 +21,7 @@ _MAY_BIND_ANYTHING = re.compile(
     r"import\s+\*|\b(?:exec|eval|globals|locals|vars|setattr|__import__)\s*\("
     r"|%(?:run|reset|store|pylab|load|autoreload|sx|system)\b|%%|^\s*!|files\.upload|"
     r"drive\.mount|install|sys\.path|__builtins__|\bbuiltins\b", re.M)
+_IMPORTS = re.compile(r"^\s*(?:from\s+\S+\s+)?import\s", re.M)
 _DEFINES = re.compile(r"^\s*(?:async\s+def|def|class)\s|\blambda\b", re.M)
 _WORD = re.compile(r"[A-Za-z_]\w*")
 
@@ -32,6 +34,7 @@ def relevant_slice(notebook: Notebook, name: str, keep: set[int]) -> Notebook:
         cell for cell in notebook.cells if cell.is_code and (
             cell.index in keep or mention.search(cell.source)
             or _MAY_BIND_ANYTHING.search(cell.source) or _DEFINES.search(cell.source)
+            or _IMPORTS.search(cell.source)
             or (near and not near.isdisjoint(_WORD.findall(cell.source)))))
     return replace(notebook, cells=cells)
 

@@ -64,6 +64,8 @@ class Facts:
                 self.bindings.setdefault(binding.name, []).append(binding)
         self._maybe_bound = set().union(*(f.unknown_names for f in self.cell_facts.values()))
         self._opaque = any(facts.opaque for facts in self.cell_facts.values())
+        # Evidence a rule works out once per notebook (``local_modules``), by its name.
+        self.memo: dict[str, object] = {}
 
     def unknowable(self, name: str) -> bool:
         """Whether something nbscope cannot read may bind ``name`` somewhere."""

@@ -22,8 +22,10 @@ from . import (
     defined_later,
     deleted,
     function_local,
+    local_modules,
     missing_import,
     missing_module,
+    missing_name,
     never_defined,
     syntax_error,
     typo,
@@ -51,6 +53,7 @@ def explain(facts: Facts, verdicts: Iterable[Verdict],
             findings.append(found)
     findings.extend(_function_reads(facts, provided))
     findings.extend(missing_module.findings(facts))
+    findings.extend(missing_name.findings(facts))
     findings.extend(_syntax_errors(facts))
     findings.extend(analysis_limit.finding(facts, event, names)
                     for event, names in limits.values())
@@ -104,6 +107,12 @@ def _unbound_name(facts: Facts, name: str, at: Site) -> Finding:
     import_line = facts.modules.import_line_for(name)
     if import_line:
         return missing_import.finding(facts, name, at, import_line)
+    local = local_modules.binding_import(facts, name, at)
+    if local is not None:
+        return missing_import.local_finding(facts, name, at, local)
+    member = local_modules.class_binding(facts, name, at)
+    if member is not None:
+        return function_local.module_class_finding(facts, name, at, *member)
     guess = typo.closest(facts, name, at)
     if guess is not None:
         return typo.finding(facts, name, at, guess[0], guess[1])

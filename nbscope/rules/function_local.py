@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..dataflow.cellfacts import BindingSite, ScopeKind
 from ..dataflow.ir import BindingKind, Site
 from ..findings import Cause, Finding, Severity
 from .base import Facts, Message, Rule, where
+
+if TYPE_CHECKING:
+    from .local_modules import LocalImport
 
 RULE = Rule(
     code="NS002",
@@ -17,7 +22,9 @@ RULE = Rule(
     doc="""\
 ## What it does
 Finds names used at the top level of a cell (or in another function) that are
-assigned only inside a function, a lambda, a class body or a comprehension.
+assigned only inside a function, a lambda, a class body or a comprehension;
+also names a module of the notebook's own (`config.py`) binds only inside a
+class (`class Config: defaults = ...`), where `Config.defaults` is meant.
 
 ## Why is this bad?
 A function's variables exist only while it runs; a class body's names become
@@ -91,6 +98,24 @@ COMPREHENSION = Message(
     "Use a `for` loop, or assign the value you need outside the comprehension.")
 _BY_SCOPE = {ScopeKind.FUNCTION: FUNCTION, ScopeKind.LAMBDA: FUNCTION,
              ScopeKind.CLASS: CLASS_BODY, ScopeKind.ISOLATED: TIMEIT}
+
+
+MODULE_CLASS = Message(
+    "function-local/module-class",
+    "`{name}` is not a name of the notebook or of `{module}`: {origin} binds it only inside "
+    "class `{owner}`, and class attributes are reached through their class: `{owner}.{name}`.",
+    "Write `{owner}.{name}`{import_hint}.")
+
+
+def module_class_finding(facts: Facts, name: str, at: Site, source: LocalImport,
+                         owner: str) -> Finding:
+    """``name`` is bound only in the body of a class of a local module."""
+    imported = owner in {alias for alias, _ in source.record.names}
+    hint = "" if imported else f" after `from {source.module} import {owner}`"
+    fields = {"module": source.module, "origin": source.origin, "owner": owner,
+              "import_hint": hint}
+    return facts.finding(RULE, name, at, MODULE_CLASS, fields, suggestion=f"{owner}.{name}",
+                         related=(facts.related("import", source.record.site),))
 
 
 def finding(facts: Facts, name: str, at: Site, site: BindingSite) -> Finding:

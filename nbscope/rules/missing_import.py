@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..dataflow.ir import Site
 from ..findings import Cause, Finding, Severity
 from .base import Facts, Message, Rule
+
+if TYPE_CHECKING:
+    from .local_modules import LocalImport
 
 RULE = Rule(
     code="NS004",
@@ -16,7 +21,11 @@ RULE = Rule(
 ## What it does
 Finds names that no cell binds but that are a standard-library module, a
 well-known package, or the conventional alias of one (`np`, `pd`, `plt`, ...),
-and suggests the import line.
+and suggests the import line. Also names that a module of the notebook's own
+defines (`config.py` beside it, in a folder a cell adds to `sys.path`, or
+written by a `%%writefile` cell; read from its source, never run) when the
+notebook imports that module but not the name: `from config import settings`,
+then a read of `defaults`, which `config.py` defines too.
 
 ## Why is this bad?
 The import probably ran in another notebook, or in a cell that was deleted; in
@@ -45,3 +54,30 @@ MISSING = Message(
 
 def finding(facts: Facts, name: str, at: Site, import_line: str) -> Finding:
     return facts.finding(RULE, name, at, MISSING, {"line": import_line}, suggestion=import_line)
+
+
+LOCAL_FROM = Message(
+    "missing-import/local-module",
+    "`{name}` is never assigned in the notebook, but {origin} defines it: cell {cell} imports "
+    "only {imported} from `{module}`, not `{name}`.",
+    "Add `{name}` to the existing `from {module} import ...` line in cell {cell} (`{line}`), "
+    "or import it where it is used: `from {module} import {name}`.")
+LOCAL_MODULE = Message(
+    "missing-import/local-module-attribute",
+    "`{name}` is never assigned in the notebook, but {origin} defines it; cell {cell} imports "
+    "the module `{module}` itself, so its names are reached through it: `{through}.{name}`.",
+    "Write `{through}.{name}`, or add `from {module} import {name}` to cell {cell}.")
+
+
+def local_finding(facts: Facts, name: str, at: Site, source: LocalImport) -> Finding:
+    """``name`` is defined by a local module the notebook imports, but not imported."""
+    record = source.record
+    imported = [alias for alias, _ in record.names]
+    fields = {"origin": source.origin, "cell": source.cell, "module": source.module,
+              "imported": ", ".join(f"`{alias}`" for alias in imported),
+              "line": f"from {source.module} import {', '.join(imported + [name])}",
+              "through": record.alias or source.module}
+    message = LOCAL_FROM if source.from_import else LOCAL_MODULE
+    return facts.finding(RULE, name, at, message, fields,
+                         suggestion=f"from {source.module} import {name}",
+                         related=(facts.related("import", record.site),))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..dataflow.cellfacts import CellFacts, ImportSite
+from ..dataflow.ir import Site
 from ..findings import Cause, Finding, Severity
 from .base import Facts, Message, Rule
 from .typo import edit_distance
@@ -272,6 +273,9 @@ def finding(facts: Facts, record: ImportSite, evidence: UploadEvidence | None) -
     if standard is not None:
         return _standard_finding(facts, record, top, *standard)
     fields = {"module": record.module, "top": top, "evidence": evidence and evidence.text}
+    added = _path_addition(facts, record)
+    if added is not None and (evidence is None or evidence.saved_error is None):
+        return _expected_from_path(facts, record, top, *added)
     if evidence is None:
         return facts.finding(RULE, top, record.site, NO_EVIDENCE, fields,
                              severity=Severity.WARNING)
@@ -279,6 +283,42 @@ def finding(facts: Facts, record: ImportSite, evidence: UploadEvidence | None) -
         return facts.finding(RULE, top, record.site, SAVED_ERROR, fields)
     message = HELPER_COLAB if facts.notebook.is_colab else HELPER
     return facts.finding(RULE, top, record.site, message, fields)
+
+
+EXPECTED_FROM_PATH = Message(
+    "missing-module/expected-from-path",
+    "`{module}` is not installed here, in the standard library or beside the notebook; cell "
+    "{cell} adds `{folder}` to `sys.path`, so it is expected from there{place}, a folder "
+    "nbscope cannot see on this machine.",
+    "Make sure `{top}.py` (or the `{top}/` package) is in `{folder}` before cell {cell} "
+    "runs{mount}.")
+
+
+def _path_addition(facts: Facts, record: ImportSite) -> tuple[int, str] | None:
+    """The last cell at or above the import that adds a folder to ``sys.path``, and the
+    folder (the module is expected from there)."""
+    added = [(cell.cell, folder) for cell in sorted(facts.cell_facts.values(),
+                                                    key=lambda c: c.cell)
+             if cell.cell <= record.site.cell for folder in cell.sys_path_folders
+             if _outside_project(folder)]
+    return added[-1] if added else None
+
+
+def _outside_project(folder: str) -> bool:
+    """An absolute folder (``/content/drive/...``, ``~/lib``): one of another machine,
+    where nbscope cannot look. A relative one lies beside the notebook, where it can."""
+    return folder.startswith(("/", "~")) or (len(folder) > 2 and folder[1:3] == ":\\")
+
+
+def _expected_from_path(facts: Facts, record: ImportSite, top: str, cell: int,
+                        folder: str) -> Finding:
+    drive = "/drive/" in folder.replace("\\", "/") + "/" or folder.startswith("/content/drive")
+    fields = {"module": record.module, "top": top, "cell": cell, "folder": folder,
+              "place": " (a mounted Google Drive folder)" if drive else "",
+              "mount": " (mount the Drive with `drive.mount(...)` first)" if drive else ""}
+    return facts.finding(RULE, top, record.site, EXPECTED_FROM_PATH, fields,
+                         severity=Severity.WARNING,
+                         related=(facts.related("sys.path", Site(cell, None)),))
 
 
 def _standard_finding(facts: Facts, record: ImportSite, top: str, module: str,
