@@ -6,7 +6,7 @@ object passed in (module and script lookups); nothing is printed or written.
 
 from __future__ import annotations
 
-from .dataflow.cellfacts import CellFacts
+from .dataflow.cellfacts import CellFacts, literal_iterables
 from .dataflow.ipython import build_cell
 from .dataflow.ir import BindingKind, Catch, Resolve
 from .dataflow.replay import Replay, Status, Verdict, fresh_state
@@ -37,7 +37,7 @@ def check_notebook(notebook: Notebook, workspace: Environment | None = None, *,
     programs = [program for program, _ in lowered]
     cell_facts = [cell for _, cell in lowered]
     provided = ProvidedNames(PROVIDED.extra | extra_builtins) if extra_builtins else PROVIDED
-    replay = Replay(provided)
+    replay = Replay(provided, literal_iterables(cell_facts))
     state = fresh_state()
     for program in programs:
         state = replay.run_cell(state, program)

@@ -88,6 +88,7 @@ from nbscope.workspace import Workspace  # noqa: E402
 #                                     callable as ``f()`` or ``f(1)``
 #   generators:  h                   generator functions: ``h()``, ``list(h())``
 #   classes:     C D                 always bind ``z`` (first) and ``m(self, p=...)``
+#   sequences:   seq                 only iterated: bound to literals of ints (some empty)
 #   helpers:     deco (identity decorator), mk (returns a closure), w/ww/www
 #                (``while`` counters, never written anywhere else)
 # Calls only go "down" a fixed order (methods > f > g > h, mk) so nothing recurses.
@@ -98,6 +99,7 @@ COUNTERS = ("w", "ww", "www")
 COMP_VARS = ("v", "v", "v", "i", "x", "k")  # comprehension targets: some leak-test pool names
 CALL_LEVEL = {"f": 3.0, "g": 2.0, "h": 1.0, "mk": 1.0, "method": 4.0}
 MAX_DEPTH = 3
+SEQUENCES = ("[1, 2]", "[3]", "(4,)", "{1: 2}", "{5, 6}", "b'ab'", "[]", "()", "[1, 2]")
 
 
 @dataclass
@@ -301,7 +303,16 @@ class Generator:
             (2, lambda: f"list(range({self.name(ctx)} % 3))"),
             (1, lambda: f"[{self.expr(ctx, 2)}, {self.expr(ctx, 2)}]"),
             (self.likely("h") if ctx.level > 1 else 0, lambda: "h()"),
+            (2, lambda: self.rng.choice(("{1: 2}", "{4, 5}", "b'ab'", "b''", "()", "range(1, 3)",
+                                         "range(3, 0, -1)", "range(2, 2)"))),
+            (1.5, lambda: "seq"),
         ]))
+
+    def sequence(self, ctx: Ctx) -> list[str]:
+        """``seq``: only ever iterated; bound to literals of ints, some empty, or emptied."""
+        if self.chance(0.15):
+            return [f"{ctx.indent}seq.clear()"]  # an AttributeError on a tuple or bytes
+        return [f"{ctx.indent}seq = " + self.rng.choice(SEQUENCES)]
 
     # --- statements -------------------------------------------------------------------------
 
@@ -351,6 +362,7 @@ class Generator:
                 (0.6 if ctx.depth == 0 else 0, lambda: self.star_import(ctx)),
                 (0.5, lambda: [f"{ctx.indent}{self.rng.choice(INTS)}: int = {self.expr(ctx)}"]),
                 (0.3, lambda: [f"{ctx.indent}{self.rng.choice(INTS)}: int"]),
+                (1, lambda: self.sequence(ctx)),
             ]
         if in_func and func.kind in ("f", "g", "method") and ctx.depth <= 2 and compound:
             options.append((2, lambda: self.closure(ctx)))
