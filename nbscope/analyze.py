@@ -18,6 +18,7 @@ from .names import PROVIDED, ProvidedNames
 from .rules import not_python, saved_session
 from .rules.base import Facts
 from .rules.explain import explain
+from .rules.per_cell import one_per_name_and_cell
 
 
 def check_notebook(notebook: Notebook, workspace: Environment | None = None, *,
@@ -46,8 +47,9 @@ def check_notebook(notebook: Notebook, workspace: Environment | None = None, *,
     code_findings = explain(facts, replay.verdicts, provided)
     certain_reads = {(v.cell, v.use.name) for v in replay.verdicts
                      if v.certain and v.status is Status.UNBOUND and v.use.catch is Catch.NONE}
-    findings = sorted(saved_session.findings(facts, reconstruct(notebook), code_findings,
-                                             certain_reads), key=_position)
+    findings = one_per_name_and_cell(sorted(
+        saved_session.findings(facts, reconstruct(notebook), code_findings, certain_reads),
+        key=_position), _stops(replay.verdicts))
     return NotebookReport(
         path=notebook.path,
         findings=tuple(findings),
@@ -67,6 +69,19 @@ def _position(finding: Finding) -> tuple[int, int, int, str, str]:
     span = finding.span
     return (finding.cell, span.line if span else 0, span.column if span else 0, finding.code,
             finding.name or "")
+
+
+def _stops(verdicts: list[Verdict]) -> set[tuple[int, int, int]]:
+    """Where a cell certainly stops: each certain, uncaught failing read (or the call
+    that makes it), as (cell, line, column)."""
+    stops = set()
+    for verdict in verdicts:
+        if (verdict.status is Status.UNBOUND and verdict.certain
+                and verdict.use.catch is Catch.NONE and not _judged_alone(verdict)):
+            at = verdict.calls[0].site if verdict.calls else verdict.use.site
+            if at.span is not None:
+                stops.add((at.cell, at.span.line, at.span.column))
+    return stops
 
 
 def _judged_alone(verdict: Verdict) -> bool:

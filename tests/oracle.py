@@ -30,7 +30,8 @@ cell ``s``: nothing after ``s`` is compared. nbscope's outcome is
    there, or the call there into a function that reads ``n``), or at the very
    line CPython raised it from (the innermost traceback frame: nbscope reports
    a function's own reads once, where the function reads the name, e.g.
-   ``unbound-local`` or a name no cell binds), or ``first_failure`` must equal
+   ``unbound-local`` or a name no cell binds; a ``repeat`` place in a finding's
+   ``related`` counts as a finding at its line), or ``first_failure`` must equal
    CPython's failure. A ``conditional`` finding is fine: the failing path may
    depend on runtime values.
 3. *Noise is counted, not failed.* When CPython raises no NameError, non-certain
@@ -66,7 +67,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 try:
     import nbscope  # noqa: F401
@@ -75,7 +76,7 @@ except ImportError:  # run as a script from a checkout: make the checkout import
 
 from nbscope.analyze import check_notebook  # noqa: E402
 from nbscope.findings import Cause, FirstFailure, NotebookReport, Severity  # noqa: E402
-from nbscope.model import Cell, Notebook  # noqa: E402
+from nbscope.model import Cell, Notebook, Span  # noqa: E402
 from nbscope.workspace import Workspace  # noqa: E402
 
 # --- the generator ---------------------------------------------------------------------------
@@ -941,10 +942,24 @@ def _reports_at_raise(report: NotebookReport, outcome: Outcome) -> bool:
                if f.name == found.name and f.span and f.severity is Severity.ERROR)
 
 
+def _unfolded(report: NotebookReport) -> NotebookReport:
+    """The report with each ``repeat`` place (another line of the cell where the same
+    name fails the same way, listed in the first finding's ``related``) as a finding of
+    its own at that line: the rules below judge findings by their lines."""
+    findings = list(report.findings)
+    for found in report.findings:
+        for item in found.related:
+            if item.role == "repeat" and item.line is not None:
+                span = Span(item.line, item.column or 1, item.line, item.column or 1)
+                findings.append(replace(found, span=span, related=()))
+    return replace(report, findings=tuple(findings))
+
+
 def judge(seed: int, cells: Sequence[str], outcome: Outcome, report: NotebookReport
           ) -> Judgement:
     """Compare one program's CPython outcome with nbscope's report (rules 1-4 above)."""
     assert outcome.error != "SyntaxError", f"seed {seed}: the generator wrote a SyntaxError"
+    report = _unfolded(report)
     found = report.first_failure
     kind = AGREE
     if found is not None and not _same_failure(found, outcome):
