@@ -47,3 +47,10 @@ def test_a_warning_above_an_error_is_kept() -> None:
 def test_other_names_in_the_cell_are_not_folded() -> None:
     found = _report("print(undefined_p)\nprint(undefined_q)\n").findings
     assert [(f.name, f.related) for f in found] == [("undefined_p", ()), ("undefined_q", ())]
+
+
+def test_an_error_below_a_softened_warning_of_the_name_stays_its_own() -> None:
+    found = _report("try:\n    print(undefined_q)\nexcept Exception:\n    pass\n"
+                    "print(undefined_q)\nprint(undefined_q)\n").findings
+    assert [(f.severity, f.span.line, [r.line for r in f.related]) for f in found] == [
+        (Severity.WARNING, 2, []), (Severity.ERROR, 5, [6])]

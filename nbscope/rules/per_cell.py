@@ -25,15 +25,16 @@ def one_per_name_and_cell(findings: list[Finding], stops: set[Stop]) -> list[Fin
     """``findings`` sorted by position, with the repeats folded into the first one;
     ``stops`` are the reads (or calls) Restart & Run All certainly fails at."""
     kept: list[Finding] = []
-    first: dict[tuple[int, str, str], int] = {}  # (cell, name, code) -> index in kept
-    failed: set[tuple[int, str]] = set()  # (cell, name) with an error above
+    first: dict[tuple[int, str, str], int] = {}  # (cell, name, code) -> where repeats go
+    failed: set[tuple[int, str]] = set()  # (cell, name): the cell certainly stopped above
     for found in findings:
         if found.name is None or found.span is None or found.code == _OWN_VARIABLE:
             kept.append(found)
             continue
         place = (found.cell, found.name)
         index = first.get((*place, found.code))
-        if index is not None:
+        # A graver repeat (an error below a warning softened by a ``try``) stays its own.
+        if index is not None and found.severity.rank <= kept[index].severity.rank:
             kept[index] = _with_repeat(kept[index], found)
             continue
         if place in failed and found.severity is not Severity.ERROR:
