@@ -6,7 +6,7 @@ object passed in (module and script lookups); nothing is printed or written.
 
 from __future__ import annotations
 
-from .dataflow.cellfacts import CellFacts
+from .dataflow.cellfacts import CellFacts, literal_iterables
 from .dataflow.ipython import build_cell
 from .dataflow.ir import BindingKind, Catch, Resolve
 from .dataflow.replay import Replay, Status, Verdict, fresh_state
@@ -18,6 +18,7 @@ from .names import PROVIDED, ProvidedNames
 from .rules import not_python, saved_session
 from .rules.base import Facts
 from .rules.explain import explain
+from .rules.per_cell import one_per_name_and_cell
 
 
 def check_notebook(notebook: Notebook, workspace: Environment | None = None, *,
@@ -37,7 +38,7 @@ def check_notebook(notebook: Notebook, workspace: Environment | None = None, *,
     programs = [program for program, _ in lowered]
     cell_facts = [cell for _, cell in lowered]
     provided = ProvidedNames(PROVIDED.extra | extra_builtins) if extra_builtins else PROVIDED
-    replay = Replay(provided)
+    replay = Replay(provided, literal_iterables(cell_facts))
     state = fresh_state()
     for program in programs:
         state = replay.run_cell(state, program)
@@ -46,8 +47,9 @@ def check_notebook(notebook: Notebook, workspace: Environment | None = None, *,
     code_findings = explain(facts, replay.verdicts, provided)
     certain_reads = {(v.cell, v.use.name) for v in replay.verdicts
                      if v.certain and v.status is Status.UNBOUND and v.use.catch is Catch.NONE}
-    findings = sorted(saved_session.findings(facts, reconstruct(notebook), code_findings,
-                                             certain_reads), key=_position)
+    findings = one_per_name_and_cell(sorted(
+        saved_session.findings(facts, reconstruct(notebook), code_findings, certain_reads),
+        key=_position), _stops(replay.verdicts))
     return NotebookReport(
         path=notebook.path,
         findings=tuple(findings),
@@ -73,6 +75,19 @@ def _line_column(verdict: Verdict) -> tuple[int, int]:
     """Where in its cell the failing read runs: the call that reaches it, if any."""
     span = (verdict.calls[0].site if verdict.calls else verdict.use.site).span
     return (span.line, span.column) if span else (0, 0)
+
+
+def _stops(verdicts: list[Verdict]) -> set[tuple[int, int, int]]:
+    """Where a cell certainly stops: each certain, uncaught failing read (or the call
+    that makes it), as (cell, line, column)."""
+    stops = set()
+    for verdict in verdicts:
+        if (verdict.status is Status.UNBOUND and verdict.certain
+                and verdict.use.catch is Catch.NONE and not _judged_alone(verdict)):
+            at = verdict.calls[0].site if verdict.calls else verdict.use.site
+            if at.span is not None:
+                stops.add((at.cell, at.span.line, at.span.column))
+    return stops
 
 
 def _judged_alone(verdict: Verdict) -> bool:

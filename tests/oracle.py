@@ -30,7 +30,8 @@ cell ``s``: nothing after ``s`` is compared. nbscope's outcome is
    there, or the call there into a function that reads ``n``), or at the very
    line CPython raised it from (the innermost traceback frame: nbscope reports
    a function's own reads once, where the function reads the name, e.g.
-   ``unbound-local`` or a name no cell binds), or ``first_failure`` must equal
+   ``unbound-local`` or a name no cell binds; a ``repeat`` place in a finding's
+   ``related`` counts as a finding at its line), or ``first_failure`` must equal
    CPython's failure. A ``conditional`` finding is fine: the failing path may
    depend on runtime values.
 3. *Noise is counted, not failed.* When CPython raises no NameError, non-certain
@@ -66,7 +67,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 try:
     import nbscope  # noqa: F401
@@ -75,7 +76,7 @@ except ImportError:  # run as a script from a checkout: make the checkout import
 
 from nbscope.analyze import check_notebook  # noqa: E402
 from nbscope.findings import Cause, FirstFailure, NotebookReport, Severity  # noqa: E402
-from nbscope.model import Cell, Notebook  # noqa: E402
+from nbscope.model import Cell, Notebook, Span  # noqa: E402
 from nbscope.workspace import Workspace  # noqa: E402
 
 # --- the generator ---------------------------------------------------------------------------
@@ -88,6 +89,7 @@ from nbscope.workspace import Workspace  # noqa: E402
 #                                     callable as ``f()`` or ``f(1)``
 #   generators:  h                   generator functions: ``h()``, ``list(h())``
 #   classes:     C D                 always bind ``z`` (first) and ``m(self, p=...)``
+#   sequences:   seq                 only iterated: bound to literals of ints (some empty)
 #   helpers:     deco (identity decorator), mk (returns a closure), w/ww/www
 #                (``while`` counters, never written anywhere else)
 # Calls only go "down" a fixed order (methods > f > g > h, mk) so nothing recurses.
@@ -98,6 +100,7 @@ COUNTERS = ("w", "ww", "www")
 COMP_VARS = ("v", "v", "v", "i", "x", "k")  # comprehension targets: some leak-test pool names
 CALL_LEVEL = {"f": 3.0, "g": 2.0, "h": 1.0, "mk": 1.0, "method": 4.0}
 MAX_DEPTH = 3
+SEQUENCES = ("[1, 2]", "[3]", "(4,)", "{1: 2}", "{5, 6}", "b'ab'", "[]", "()", "[1, 2]")
 
 
 @dataclass
@@ -301,7 +304,16 @@ class Generator:
             (2, lambda: f"list(range({self.name(ctx)} % 3))"),
             (1, lambda: f"[{self.expr(ctx, 2)}, {self.expr(ctx, 2)}]"),
             (self.likely("h") if ctx.level > 1 else 0, lambda: "h()"),
+            (2, lambda: self.rng.choice(("{1: 2}", "{4, 5}", "b'ab'", "b''", "()", "range(1, 3)",
+                                         "range(3, 0, -1)", "range(2, 2)"))),
+            (1.5, lambda: "seq"),
         ]))
+
+    def sequence(self, ctx: Ctx) -> list[str]:
+        """``seq``: only ever iterated; bound to literals of ints, some empty, or emptied."""
+        if self.chance(0.15):
+            return [f"{ctx.indent}seq.clear()"]  # an AttributeError on a tuple or bytes
+        return [f"{ctx.indent}seq = " + self.rng.choice(SEQUENCES)]
 
     # --- statements -------------------------------------------------------------------------
 
@@ -351,6 +363,7 @@ class Generator:
                 (0.6 if ctx.depth == 0 else 0, lambda: self.star_import(ctx)),
                 (0.5, lambda: [f"{ctx.indent}{self.rng.choice(INTS)}: int = {self.expr(ctx)}"]),
                 (0.3, lambda: [f"{ctx.indent}{self.rng.choice(INTS)}: int"]),
+                (1, lambda: self.sequence(ctx)),
             ]
         if in_func and func.kind in ("f", "g", "method") and ctx.depth <= 2 and compound:
             options.append((2, lambda: self.closure(ctx)))
@@ -929,10 +942,24 @@ def _reports_at_raise(report: NotebookReport, outcome: Outcome) -> bool:
                if f.name == found.name and f.span and f.severity is Severity.ERROR)
 
 
+def _unfolded(report: NotebookReport) -> NotebookReport:
+    """The report with each ``repeat`` place (another line of the cell where the same
+    name fails the same way, listed in the first finding's ``related``) as a finding of
+    its own at that line: the rules below judge findings by their lines."""
+    findings = list(report.findings)
+    for found in report.findings:
+        for item in found.related:
+            if item.role == "repeat" and item.line is not None:
+                span = Span(item.line, item.column or 1, item.line, item.column or 1)
+                findings.append(replace(found, span=span, related=()))
+    return replace(report, findings=tuple(findings))
+
+
 def judge(seed: int, cells: Sequence[str], outcome: Outcome, report: NotebookReport
           ) -> Judgement:
     """Compare one program's CPython outcome with nbscope's report (rules 1-4 above)."""
     assert outcome.error != "SyntaxError", f"seed {seed}: the generator wrote a SyntaxError"
+    report = _unfolded(report)
     found = report.first_failure
     kind = AGREE
     if found is not None and not _same_failure(found, outcome):

@@ -231,6 +231,24 @@ CASES = [
     ("for-over-a-non-empty-literal-binds", ["for k in [1, 2]:\n    pass\n", "print(k)"],
      [], None),
     ("for-over-range-binds", ["for i in range(3):\n    pass\n", "print(i)"], [], None),
+    ("for-over-a-tuple-string-dict-set-binds",
+     ["for a in (1,):\n    pass\nfor b in 'xy':\n    pass\nfor c in {'k': 1}:\n    pass\n"
+      "for d in {1, 2}:\n    pass\n", "print(a, b, c, d)"], [], None),
+    ("for-over-a-range-with-constant-non-empty-bounds-binds",
+     ["for i in range(1, 3):\n    pass\nfor j in range(3, 0, -1):\n    pass\n", "print(i, j)"],
+     [], None),
+    ("for-over-a-name-bound-only-to-a-literal-binds",
+     ["models = ['a', 'b']", "for m in models:\n    last = m\n", "print(last, m)"], [], None),
+    ("for-over-enumerate-of-a-literal-name-binds",
+     ["names = ('a', 'b')", "for i, n in enumerate(names):\n    pass\n", "print(i, n)"],
+     [], None),
+    ("a-function-looping-over-a-literal-global-binds",
+     ["sizes = [1, 2]", "def f():\n    for s in sizes:\n        pass\n    return s\n", "f()"],
+     [], None),
+    ("a-continue-out-of-an-except-handler-still-unbinds-its-name",
+     ["for k in [1, 2]:\n    try:\n        raise ValueError\n    except ValueError as err:\n"
+      "        continue\n", "print(err)"],
+     [(2, 1, 7, "err", "deleted")], (2, "err", "NameError")),
     ("for-over-an-unknown-iterable-is-only-information",
      ["import os\nfor k in os.listdir('.'):\n    pass\n", "print(k)"],
      [], UNCOMPARED),
@@ -558,6 +576,35 @@ def test_a_name_bound_only_in_a_loop_is_an_info_finding() -> None:
     [found] = report.findings
     assert (found.cause.value, found.severity.value, found.cell) == ("conditional", "info", 2)
     assert "loop runs zero times" in found.message
+
+
+@pytest.mark.parametrize("cells", [
+    ["models = ['a', 'b']", "for m in models:\n    last = m\n", "print(last, m)"],
+    ["names = ('a', 'b')", "for i, n in enumerate(names):\n    pass\n", "print(i, n)"],
+    ["for j in range(3, 0, -1):\n    pass\n", "print(j)"],
+])
+def test_a_loop_that_surely_runs_leaves_no_note(cells: list[str]) -> None:
+    assert check_notebook(make_notebook(*cells)).findings == ()
+
+
+@pytest.mark.parametrize("cells", [
+    ["import os\nfiles = ['a']\nfiles = os.listdir('.')", "for f in files:\n    last = f\n",
+     "print(last)"],
+    ["xs = [1]\nxs.clear()", "for x in xs:\n    last = x\n", "print(last)"],
+    ["xs = [1]\ndel xs[:]", "for x in xs:\n    last = x\n", "print(last)"],
+    ["xs = [1]\nxs[:] = []", "for x in xs:\n    last = x\n", "print(last)"],
+    ["xs = []", "for x in xs:\n    last = x\n", "print(last)"],
+    ["xs = [1]", "def f():\n    xs = []\n    for x in xs:\n        last = x\n    return last\n",
+     "f()"],
+    ["for i in range(0):\n    last = i\n", "print(last)"],
+    ["xs = [1]", "def f():\n    global xs\n    xs = []\n", "f()", "for x in xs:\n    last = x\n",
+     "print(last)"],
+])
+def test_a_loop_that_may_run_zero_times_is_an_info_note(cells: list[str]) -> None:
+    """Each of these loops runs zero times in CPython (or may): never a silent bind."""
+    notes = [f for f in check_notebook(make_notebook(*cells)).findings if f.name == "last"]
+    assert [(f.cause.value, f.severity) for f in notes] == [("conditional", Severity.INFO)]
+    assert "loop runs zero times" in notes[0].message
 
 
 @pytest.mark.parametrize("cells, says", [

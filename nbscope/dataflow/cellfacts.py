@@ -85,12 +85,23 @@ class CellFacts:
     unnamed_sys_path: bool = False  # a folder nbscope cannot name joins ``sys.path``
     unknown_names: set[str] = field(default_factory=set)  # names something unreadable may bind
     opaque: bool = False  # something here may bind any name (exec, unknown star import)
+    # ``xs = [1, 2]`` at the top level: a loop over ``xs`` runs if nothing else binds it.
+    non_empty_literals: set[Site] = field(default_factory=set)
+    emptied: set[str] = field(default_factory=set)  # ``xs.clear()``, ``del xs[:]``: may empty
+
+    def note_emptying(self, target: ast.expr) -> None:
+        """``name.pop()``/``.clear()``…, ``del name[...]``, ``name[a:b] = ...``: the
+        container a name holds may become empty, whatever literal bound it."""
+        if isinstance(target, ast.Name):
+            self.emptied.add(target.id)
 
     def note_call(self, node: ast.Call) -> None:
         """Record what a call tells about files and modules: ``open(path, 'w')``, ``sys.path``;
         and whether it runs code built from text."""
         if _evaluates_text(node):
             self.evaluates_text = True
+        if isinstance(node.func, ast.Attribute) and node.func.attr in _EMPTYING_METHODS:
+            self.note_emptying(node.func.value)
         written = file_opened_for_writing(node)
         if written is not None:
             self.written_files.append(written)
@@ -103,6 +114,23 @@ class CellFacts:
             self.sys_path_folders.append(added.folder)
 
 
+def literal_iterables(cells: list[CellFacts]) -> frozenset[str]:
+    """Names a ``for`` loop surely iterates at least once over: every binding of the name
+    in the notebook's namespace is ``name = <non-empty literal>`` and nothing may empty
+    the container or bind the name unseen (``exec``, an unknown star import)."""
+    if any(cell.opaque for cell in cells):
+        return frozenset()
+    literal: set[str] = set()
+    other: set[str] = set()
+    for cell in cells:
+        other |= cell.emptied | cell.unknown_names
+        for binding in cell.bindings:
+            if not (binding.scope.is_module or binding.binding is BindingKind.GLOBAL_IN_FUNCTION):
+                continue
+            (literal if binding.site in cell.non_empty_literals else other).add(binding.name)
+    return frozenset(literal - other)
+
+
 def _evaluates_text(node: ast.Call) -> bool:
     func = node.func
     if isinstance(func, ast.Name):
@@ -110,6 +138,9 @@ def _evaluates_text(node: ast.Call) -> bool:
     return isinstance(func, ast.Attribute) and func.attr in _TEXT_RUNNERS
 
 
+_EMPTYING_METHODS = frozenset({"pop", "popitem", "remove", "clear", "discard",
+                               "difference_update", "intersection_update",
+                               "symmetric_difference_update", "__delitem__"})
 _TEXT_RUNNERS = frozenset({"run_line_magic", "run_cell", "run_cell_magic"})
 
 

@@ -250,6 +250,9 @@ class Loop:
     orelse: tuple[Op, ...]
     at_least_once: bool
     infinite: bool
+    # ``for x in xs``: the namespace name iterated over; the loop surely runs when every
+    # binding of it in the notebook is a non-empty literal (decided by the replay).
+    over: str | None = None
 
 
 @dataclass(frozen=True, slots=True, eq=False)

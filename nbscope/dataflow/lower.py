@@ -236,6 +236,8 @@ class Lowering:
         elif isinstance(target, ast.Starred):
             self.assign_target(target.value, kind)
         else:  # attribute or subscript: evaluates its parts, binds no name
+            if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Slice):
+                self.facts.note_emptying(target.value)  # ``xs[:] = []``
             self.expr(target)
 
     # --- dispatch ----------------------------------------------------------------------

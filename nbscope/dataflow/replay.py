@@ -109,8 +109,11 @@ class Replay:
     running Python's builtins and the names the kernel provides).
     """
 
-    def __init__(self, builtins: Container[str]) -> None:
+    def __init__(self, builtins: Container[str],
+                 literal_iterables: Container[str] = frozenset()) -> None:
         self.builtins = builtins
+        # Names bound only to non-empty literals: a ``for`` over one runs its body.
+        self.literal_iterables = literal_iterables
         self.verdicts: list[Verdict] = []
         self._silence = 0
         self._loops: list[tuple[list[State], list[State]]] = []
@@ -286,7 +289,7 @@ class Replay:
             if op.infinite:
                 exits = breaks
             else:
-                if op.at_least_once:
+                if self._runs_once(op):
                     # The exhausted-iterator exit is only reached after an iteration.
                     back = join([body_out, *continues])
                     after_head = self.run(op.head, back) if not back.dead else back
@@ -303,6 +306,9 @@ class Replay:
         result.certain = entry.certain and not result.dead and not frame.escaped
         return result
 
+    def _runs_once(self, op: Loop) -> bool:
+        return op.at_least_once or (op.over is not None and op.over in self.literal_iterables)
+
     def _iteration(self, op: Loop, head_in: State
                    ) -> tuple[State, list[State], list[State], State]:
         after_head = self.run(op.head, head_in.copy())
@@ -310,7 +316,7 @@ class Replay:
         continues: list[State] = []
         self._loops.append((breaks, continues))
         try:
-            body_state = after_head.copy(certain=after_head.certain and op.at_least_once)
+            body_state = after_head.copy(certain=after_head.certain and self._runs_once(op))
             body_out = self.run(op.body, body_state)
         finally:
             self._loops.pop()

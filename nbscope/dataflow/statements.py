@@ -27,11 +27,13 @@ from .ir import (
     Jump,
     Loop,
     Op,
+    Resolve,
     Scope,
     Site,
     Try,
 )
 from .lower import EAGER_ANNOTATIONS
+from .resolution import resolve
 
 
 class PythonLowering(ExpressionLowering):
@@ -48,6 +50,10 @@ class PythonLowering(ExpressionLowering):
             self.bind(target.id, self.site(target), BindingKind.ASSIGNMENT, function)
             return
         self.expr(node.value)
+        target = node.targets[0]
+        if (len(node.targets) == 1 and isinstance(target, ast.Name)
+                and self.scope.kind is ScopeKind.MODULE and syntax.non_empty_literal(node.value)):
+            self.facts.non_empty_literals.add(self.site(target))
         for target in node.targets:
             self.assign_target(target, BindingKind.ASSIGNMENT)
 
@@ -81,9 +87,18 @@ class PythonLowering(ExpressionLowering):
                 self.statements(node.body),
             ))
         orelse = self.collect_ops(lambda: self.statements(node.orelse))
-        self.out.append(Loop((), body, orelse, syntax.non_empty_literal(node.iter), False))
+        self.out.append(Loop((), body, orelse, syntax.non_empty_literal(node.iter), False,
+                             self._namespace_name(node.iter)))
 
     stmt_AsyncFor = stmt_For
+
+    def _namespace_name(self, iterable: ast.expr) -> str | None:
+        """The name a loop iterates over when it is read from the notebook's namespace."""
+        name = syntax.iterated_name(iterable)
+        if name is None:
+            return None
+        resolved, depth = resolve(self.scope, name)
+        return name if resolved in (Resolve.NAME, Resolve.GLOBAL) and depth == 0 else None
 
     def stmt_While(self, node: ast.While) -> None:
         always = syntax.constant_truth(node.test) is True
@@ -148,9 +163,12 @@ class PythonLowering(ExpressionLowering):
         if handler.name:
             site = self._handler_name_site(handler)
             self.bind(handler.name, site, BindingKind.EXCEPT_TARGET)
-            self.statements(handler.body)
-            # Python deletes the name at the end of the handler.
-            self.delete(handler.name, site, by_python=True)
+            body = self.collect_ops(lambda: self.statements(handler.body))
+            # Python deletes the name when the handler ends, also by ``break``,
+            # ``continue`` or ``return``: a ``finally`` of the handler's body.
+            name = handler.name
+            unbind = self.collect_ops(lambda: self.delete(name, site, by_python=True))
+            self.out.append(Try(body, (), (), unbind, 0, True))
         else:
             self.statements(handler.body)
 
@@ -228,6 +246,8 @@ class PythonLowering(ExpressionLowering):
             for element in target.elts:
                 self._delete_target(element)
         else:
+            if isinstance(target, ast.Subscript):
+                self.facts.note_emptying(target.value)
             self.expr(target)
 
     def stmt_Import(self, node: ast.Import) -> None:

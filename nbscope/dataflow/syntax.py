@@ -138,8 +138,8 @@ def non_empty_literal(iterable: ast.expr) -> bool:
         return bool(iterable.value)
     if (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name)
             and iterable.func.id in ("range", "trange") and not iterable.keywords):
-        values = [a.value for a in iterable.args if isinstance(a, ast.Constant)]
-        if len(values) != len(iterable.args) or not all(isinstance(v, int) for v in values):
+        values = [v for v in map(_constant_int, iterable.args) if v is not None]
+        if len(values) != len(iterable.args):
             return False
         if len(values) == 1:
             return values[0] > 0
@@ -147,6 +147,26 @@ def non_empty_literal(iterable: ast.expr) -> bool:
             step = values[2] if len(values) == 3 else 1
             return len(range(*values)) > 0 if step else False
     return False
+
+
+def _constant_int(node: ast.expr) -> int | None:
+    """``3`` or ``-1`` written as such (``range(3, 0, -1)``); None for anything else."""
+    if (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub)
+            and isinstance(node.operand, ast.Constant)):
+        value = _constant_int(node.operand)
+        return -value if value is not None else None
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    return None
+
+
+def iterated_name(iterable: ast.expr) -> str | None:
+    """``xs`` in ``for x in xs`` (also through ``enumerate(xs)``, ``tqdm(xs)``)."""
+    if (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name)
+            and iterable.func.id in _PASS_THROUGH and len(iterable.args) == 1
+            and not iterable.keywords):
+        return iterated_name(iterable.args[0])
+    return iterable.id if isinstance(iterable, ast.Name) else None
 
 
 def irrefutable(pattern: ast.pattern) -> bool:

@@ -32,7 +32,9 @@ print(threshold)
 
 A name bound only inside a loop gets this finding at `info` severity: loops
 over data nearly always run, and the finding only says what happens if one
-does not.
+does not. A `for` over a non-empty literal (`[1, 2]`, `'ab'`, `{'k': 1}`,
+`range(3)`), or over a name every cell binds only to such a literal and nothing
+empties (`xs.clear()`, `del xs[:]`), surely runs: it gets no finding at all.
 
 ## Use instead
 Give the name a value on every path:
