@@ -6,9 +6,10 @@ Colors only when the caller says the output is a terminal that wants them.
 from __future__ import annotations
 
 from ..findings import Finding, NotebookReport, Severity
-from ..rules import REGISTRY
-from ..transform import normalize_newlines
 from . import Run
+
+# The rules (for a finding's label) and the transform (for its source excerpt) are
+# imported when a finding is printed: a clean run's report needs neither.
 
 _STYLES = {"bold": "1", "error": "1;31", "warning": "1;33", "info": "1;36", "dim": "2"}
 
@@ -42,6 +43,8 @@ def _finding(path: str, found: Finding, source: str | None, paint) -> str:
     place = f"{path}:cell {found.cell}"
     if span is not None:
         place += f":{span.line}:{span.column}"
+    from ..rules import REGISTRY
+
     rule = REGISTRY.get(found.code)
     label = found.cause.value if found.cause else (rule.name if rule else found.code)
     severity = paint(found.severity.value, found.severity.value)
@@ -62,6 +65,8 @@ def _excerpt(source: str | None, found: Finding, paint) -> list[str]:
     span = found.span
     if source is None or span is None:
         return []
+    from ..transform import normalize_newlines
+
     source_lines = normalize_newlines(source).split("\n")
     if not 1 <= span.line <= len(source_lines):
         return []
