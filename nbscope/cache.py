@@ -29,7 +29,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -190,6 +189,8 @@ def _digest(data: bytes | str) -> str:
 
 
 def _write_atomically(path: str, data: bytes) -> None:
+    import tempfile  # only a run that writes pays for it
+
     handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
     try:
         with os.fdopen(handle, "wb") as file:

@@ -77,19 +77,38 @@ def check_path(path: str, settings: Settings, cache: ResultCache | None = None) 
     return _checked(notebook, path, settings, _workspace(path, settings))
 
 
-def _check_cached(path: str, data: bytes, settings: Settings,
-                  cache: ResultCache) -> CheckedNotebook:
-    from .cache_codec import CodecError, decode, encode
-    from .loader import parse_notebook
+def cached(path: str, settings: Settings, cache: ResultCache) -> CheckedNotebook | None:
+    """The notebook's report from the cache if its inputs are unchanged, else None
+    (no analysis: the caller checks the misses, in this process or in workers)."""
+    data = _bytes(path)
+    return None if data is None else _lookup(path, data, settings, cache)[0]
+
+
+def _lookup(path: str, data: bytes, settings: Settings,
+            cache: ResultCache) -> tuple[CheckedNotebook | None, str | None]:
+    """The cached report (or None) and the notebook's key (None: not cacheable)."""
+    from .cache_codec import CodecError, decode
 
     folder = os.path.dirname(os.path.abspath(path))
     key = cache.key(path, data, local_folders(folder, settings.module_folders))
     entry = cache.get(key) if key is not None else None
     if entry is not None and _still_true(entry[0], path, settings, cache):
         try:
-            return decode(entry[1])
+            return decode(entry[1]), key
         except CodecError:
-            pass  # damaged: analysed again and written anew below
+            pass  # damaged: analysed again and written anew
+    return None, key
+
+
+def _check_cached(path: str, data: bytes, settings: Settings,
+                  cache: ResultCache) -> CheckedNotebook:
+    from .cache_codec import encode
+    from .loader import parse_notebook
+
+    hit, key = _lookup(path, data, settings, cache)
+    if hit is not None:
+        return hit
+
     try:
         notebook = parse_notebook(data, path)
     except NotebookReadError as error:

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Iterator, Sequence
 
 from . import __version__, cache, config
-from .checking import CheckedNotebook, Settings, check_path
+from .checking import CheckedNotebook, Settings, cached, check_path
 from .paths import select_notebooks
 from .report import FORMATS, Run
 from .report.progress import Progress
@@ -249,7 +249,20 @@ _POOL_THRESHOLD = 16
 
 def _check_all(paths: list[str], settings: Settings, jobs: int,
                results: cache.ResultCache | None) -> Iterator[CheckedNotebook]:
-    """Check every path, in order; in worker processes when there are many."""
+    """Check every path, in order: cached reports from this process, the others in
+    worker processes when there are many."""
+    if results is None:
+        yield from _analyse_all(paths, settings, jobs, None)
+        return
+    found = [cached(path, settings, results) for path in paths]
+    misses = [path for path, hit in zip(paths, found, strict=True) if hit is None]
+    analysed = _analyse_all(misses, settings, jobs, results)
+    for hit in found:
+        yield hit if hit is not None else next(analysed)
+
+
+def _analyse_all(paths: list[str], settings: Settings, jobs: int,
+                 results: cache.ResultCache | None) -> Iterator[CheckedNotebook]:
     check = functools.partial(check_path, settings=settings, cache=results)
     workers = jobs if jobs > 0 else (os.cpu_count() or 1)
     if workers == 1 or len(paths) < _POOL_THRESHOLD:

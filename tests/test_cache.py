@@ -303,3 +303,20 @@ def test_keys_do_not_depend_on_set_order() -> None:
                            check=True).stdout for seed in range(4)}
     assert len(keys) == 1
     assert cache.run_key(checking.Settings()) + "\n" not in keys
+
+
+def test_hits_and_misses_keep_their_order(tmp_path: Path) -> None:
+    """Cached reports come from the main process, the changed notebooks from workers: the
+    report lists every notebook in its place."""
+    store = tmp_path / "cache"
+    folder = tmp_path / "nbs"
+    for number in range(40):
+        write_nb(folder / f"nb{number:02}.ipynb", f"a{number} = 1", f"print(a{number} + b)")
+    check = ("check", "--format", "json", "--jobs", "2", "--cache-dir", store, folder)
+    cli(*check)
+    for number in range(0, 40, 2):  # half of them change: enough misses for the workers
+        write_nb(folder / f"nb{number:02}.ipynb", f"b = {number}", f"print(a{number})")
+    expected = cli("check", "--format", "json", "--no-cache", folder).stdout
+    assert cli(*check).stdout == expected
+    assert [nb["findings"][0]["name"] for nb in json.loads(expected)["notebooks"]] == [
+        f"a{number}" if number % 2 == 0 else "b" for number in range(40)]
