@@ -77,7 +77,7 @@ def main() -> int:
     if not args.corpus.is_dir():
         print(f"bench_loader: corpus folder not found: {args.corpus}", file=sys.stderr)
         return 2
-    if ipynb_decoder.msgspec is None:
+    if not ipynb_decoder.available():
         print("bench_loader: needs msgspec (pip install msgspec)", file=sys.stderr)
         return 2
     paths = sorted(p for p in args.corpus.rglob("*.ipynb")

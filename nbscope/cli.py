@@ -14,16 +14,20 @@ import functools
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
-from . import __version__, cache, config
+from . import __version__, config
 from .checking import CheckedNotebook, Settings, cached, check_path
 from .paths import select_notebooks
 from .report import FORMATS, Run
 from .report.progress import Progress
 from .report.progress import wanted as progress_wanted
 
-# The rules and the process pool are imported where they are needed: `nbscope check
-# one.ipynb` answered from the cache should not pay for them.
+if TYPE_CHECKING:
+    from .cache import ResultCache
+
+# The rules, the cache and the process pool are imported where they are needed:
+# `nbscope check one.ipynb` should not pay for what it does not use.
 
 DESCRIPTION = """\
 Find and explain NameErrors in Jupyter and Colab notebooks before they bite:
@@ -178,6 +182,8 @@ def _check(args: argparse.Namespace) -> int:
 def _cache_folder(option: str | None, settings: config.Config) -> str:
     """The cache folder: ``--cache-dir``, else ``NBSCOPE_CACHE_DIR``, else the setting,
     else beside the configuration file or the nearest ``pyproject.toml``."""
+    from . import cache
+
     chosen = option or os.environ.get(cache.ENV_VAR) or settings.cache_dir
     if chosen:
         return os.path.abspath(os.path.expanduser(chosen))
@@ -185,8 +191,10 @@ def _cache_folder(option: str | None, settings: config.Config) -> str:
 
 
 def _cache(option: str | None, settings: config.Config,
-           check_settings: Settings) -> cache.ResultCache | None:
+           check_settings: Settings) -> ResultCache | None:
     """The run's cache, or None when its folder cannot be written (the run goes on)."""
+    from . import cache
+
     results = cache.ResultCache(_cache_folder(option, settings), cache.run_key(check_settings))
     return results if results.prepare() else None
 
@@ -198,6 +206,8 @@ def _clean(option: str | None) -> int:
     except config.ConfigError as error:
         print(f"nbscope: {error}", file=sys.stderr)
         return 2
+    from . import cache
+
     folder = _cache_folder(option, settings)
     if not os.path.exists(folder):
         print(f"nbscope: no cache at {folder}")
@@ -248,7 +258,7 @@ _POOL_THRESHOLD = 16
 
 
 def _check_all(paths: list[str], settings: Settings, jobs: int,
-               results: cache.ResultCache | None) -> Iterator[CheckedNotebook]:
+               results: ResultCache | None) -> Iterator[CheckedNotebook]:
     """Check every path, in order: cached reports from this process, the others in
     worker processes when there are many."""
     if results is None:
@@ -262,7 +272,7 @@ def _check_all(paths: list[str], settings: Settings, jobs: int,
 
 
 def _analyse_all(paths: list[str], settings: Settings, jobs: int,
-                 results: cache.ResultCache | None) -> Iterator[CheckedNotebook]:
+                 results: ResultCache | None) -> Iterator[CheckedNotebook]:
     check = functools.partial(check_path, settings=settings, cache=results)
     workers = jobs if jobs > 0 else (os.cpu_count() or 1)
     if workers == 1 or len(paths) < _POOL_THRESHOLD:

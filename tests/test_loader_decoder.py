@@ -17,6 +17,13 @@ REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus" / "notebooks"
 
 
+@pytest.fixture(autouse=True)
+def typed_decoder_loaded() -> None:
+    """Small documents use the typed decoder once msgspec is loaded: load it here."""
+    if not ipynb_decoder.available():
+        pytest.skip("msgspec is not installed: the loader uses json.loads alone")
+
+
 def both_ways(data: bytes | str) -> tuple[object, object]:
     """(as shipped, with every document through json.loads): a Notebook or the error text."""
     def load() -> object:
@@ -34,8 +41,6 @@ def both_ways(data: bytes | str) -> tuple[object, object]:
 
 
 def test_the_decoder_is_used() -> None:
-    if ipynb_decoder.msgspec is None:
-        pytest.skip("msgspec is not installed: the loader uses json.loads alone")
     text = json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {"colab": {}},
                        "cells": [{"cell_type": "code", "source": ["x = 1"], "outputs": [
                            {"output_type": "display_data", "data": {"image/png": "AAAA"}}]}]})
@@ -139,3 +144,28 @@ def test_the_corpus_loads_as_before() -> None:
         if shipped != plain:
             differing.append(str(path.relative_to(CORPUS)))
     assert differing == []
+
+
+def test_a_small_notebook_does_not_load_msgspec() -> None:
+    """Importing msgspec costs more than decoding a small notebook: `nbscope check one.ipynb`
+    does without it, and a large notebook loads it."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom nbscope.loader import load_notebook\n"
+            "load_notebook(sys.argv[1])\nprint('msgspec' in sys.modules)")
+    small = REPO / "notebooks" / "typo.ipynb"
+    done = subprocess.run([sys.executable, "-c", code, str(small)], capture_output=True,
+                          text=True, check=True, cwd=REPO)
+    assert done.stdout.strip() == "False"
+    large = json.loads(small.read_text(encoding="utf-8"))
+    large["cells"][0]["outputs"] = [{"output_type": "display_data",
+                                     "data": {"image/png": "A" * 400_000}}]
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "large.ipynb"
+        path.write_text(json.dumps(large), encoding="utf-8")
+        done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                              text=True, check=True, cwd=REPO)
+    assert done.stdout.strip() == "True"
