@@ -1,20 +1,32 @@
 """Time nbscope against ruff F821 and a parse-only baseline on the notebook corpus.
 
-Three commands run in the same process, on the same notebooks, interleaved, each
+These commands run in the same process, on the same notebooks, interleaved, each
 ``--repeat`` times (default 3), and each as a subprocess so that interpreter and
 binary start-up is part of the measurement:
 
-ruff
-    ``ruff check --isolated --select F821 --no-cache --output-format json ...``
-    (``--isolated`` so that no ``pyproject.toml`` of this repository or of the
-    corpus changes what ruff checks; ruff 0.6+ includes ``*.ipynb`` by default and
-    the script checks ruff's own file count with ``--show-files``).
-nbscope
-    ``python3 -m nbscope check --format json ...`` from the repository root.
+ruff-1thread, ruff
+    ``ruff check --isolated --select F821 --no-cache --output-format json ...``,
+    with ``RAYON_NUM_THREADS=1`` and with ruff's default threads (``--isolated``
+    so that no ``pyproject.toml`` of this repository or of the corpus changes what
+    ruff checks; ruff 0.6+ includes ``*.ipynb`` by default and the script checks
+    ruff's own file count with ``--show-files``).
 baseline
     a Python subprocess that only ``json.loads`` every notebook and ``ast.parse``-es
     the source of every code cell (warnings suppressed, failures ignored): the
     floor any Python-based notebook checker pays.
+nbscope-jobs1, nbscope-jobs2
+    ``python3 -m nbscope check --format json --no-cache --jobs N ...`` from the
+    repository root: a cold run, every notebook analysed.
+nbscope-warm
+    ``python3 -m nbscope check --format json --jobs 1 --cache-dir DIR ...`` with a
+    cache filled by one untimed run first (whose report must equal the cold one).
+
+Each run happens inside a small wrapper process, so that its peak resident memory
+(``getrusage(RUSAGE_CHILDREN).ru_maxrss`` of the wrapper: the largest single
+process of the run, a worker or the main one) belongs to that run alone. After the
+timed runs, one more process times ``checking.check_path`` per notebook (cold, in
+corpus order) for the 10 slowest notebooks, and ``--startup N`` times the start of
+``nbscope check`` on one small notebook, cold and warm.
 
 Without ``--limit`` the corpus folder is passed to ruff and nbscope (short,
 copy-pasteable commands), after checking that both discover exactly the notebooks
@@ -24,9 +36,9 @@ time of a tool is then the sum over its chunks. The baseline always reads the sa
 sorted list from a file.
 
 Reported: min and median wall time per tool, child CPU time (ruff is multi-threaded,
-nbscope and the baseline are single-threaded), the ratios nbscope/ruff and
-nbscope/baseline, and file and cell counts. ``--json`` prints the same as one JSON
-document.
+nbscope with ``--jobs 2`` runs two workers), peak memory, the ratios of issue 14
+(cold ``--jobs 1`` / baseline, warm / ruff, ``--jobs 1`` / ``--jobs 2``) with their
+targets, and file and cell counts. ``--json`` prints the same as one JSON document.
 
 Run from anywhere, e.g. ``python3 benchmarks/bench_corpus.py --repeat 3``.
 Exit status: 0 success, 2 missing corpus, missing ruff or a tool that failed.
@@ -38,7 +50,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shlex
 import shutil
 import statistics
@@ -56,6 +67,40 @@ DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "notebooks"
 
 RUFF_ARGS = ["check", "--isolated", "--select", "F821", "--no-cache", "--output-format", "json"]
 NBSCOPE_ARGS = ["-m", "nbscope", "check", "--format", "json"]
+COLD_ARGS = {"nbscope-jobs1": ["--no-cache", "--jobs", "1"],
+             "nbscope-jobs2": ["--no-cache", "--jobs", "2"]}
+# Issue 14's targets: (numerator, denominator, wanted relation, bound).
+TARGETS = [("nbscope-jobs1", "baseline", "<=", 2.0), ("nbscope-warm", "ruff", "<", 1.0),
+           ("nbscope-warm", "ruff-1thread", "<", 1.0),
+           ("nbscope-jobs1", "nbscope-jobs2", ">=", 1.7)]
+
+# Runs one command (argv[3:]) with its output in the files argv[1] and argv[2], and
+# prints its wall time, CPU time and peak memory: the wrapper's children are that run.
+WRAPPER_CODE = """\
+import json, resource, subprocess, sys, time
+with open(sys.argv[1], "wb") as out, open(sys.argv[2], "wb") as err:
+    start = time.perf_counter()
+    code = subprocess.run(sys.argv[3:], stdout=out, stderr=err).returncode
+    wall = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"code": code, "wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
+                  "maxrss_kib": usage.ru_maxrss}))
+"""
+
+# Times checking.check_path per notebook (cold, one process, corpus order).
+SLOWEST_CODE = """\
+import json, sys, time
+from nbscope.checking import Settings, check_path
+with open(sys.argv[1], encoding="utf-8") as listing:
+    paths = listing.read().splitlines()
+times = []
+for path in paths:
+    start = time.perf_counter()
+    check_path(path, Settings())
+    times.append((time.perf_counter() - start, path))
+times.sort(reverse=True)
+print(json.dumps({"total": sum(t for t, _ in times), "slowest": times[:10]}))
+"""
 
 # The baseline worker: the cheapest honest "read every notebook and parse its code".
 # It reads the list of notebook paths (one per line) from the file named by argv[1].
@@ -114,8 +159,10 @@ class Tool:
     display: list[str]
     wall: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)
+    rss_mib: list[float] = field(default_factory=list)
     ok_codes: tuple[int, ...] = (0, 1)
     last_stdout: bytes = b""
+    env: dict[str, str] | None = None
 
 
 def find_notebooks(corpus: Path) -> list[Path]:
@@ -183,29 +230,34 @@ def chunked(prefix: list[str], files: Sequence[str], budget: int) -> list[list[s
 
 
 def run_once(tool: Tool) -> None:
-    """Run every chunk of ``tool`` once; record wall and child CPU seconds."""
-    wall = cpu = 0.0
+    """Run every chunk of ``tool`` once, each in a fresh wrapper process; record wall and
+    CPU seconds (summed over chunks) and peak memory (the largest chunk's)."""
+    wall = cpu = rss = 0.0
     outputs: list[bytes] = []
-    for argv in tool.chunks:
-        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            start = time.perf_counter()
-            proc = subprocess.run(argv, stdout=out, stderr=err, cwd=REPO_ROOT, check=False)
-            wall += time.perf_counter() - start
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu += (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-            out.seek(0)
-            err.seek(0)
-            if proc.returncode not in tool.ok_codes:
-                message = err.read().decode("utf-8", "replace").strip().splitlines()
+    env = {**os.environ, **(tool.env or {})}
+    with tempfile.TemporaryDirectory(prefix="nbscope_bench_run_") as folder:
+        out_path, err_path = os.path.join(folder, "out"), os.path.join(folder, "err")
+        for argv in tool.chunks:
+            wrapper = [sys.executable, "-c", WRAPPER_CODE, out_path, err_path, *argv]
+            done = subprocess.run(wrapper, capture_output=True, text=True, cwd=REPO_ROOT,
+                                  env=env, check=False)
+            if done.returncode != 0:
+                raise BenchError(f"the timing wrapper failed: {done.stderr.strip()[-300:]}")
+            measured = json.loads(done.stdout)
+            if measured["code"] not in tool.ok_codes:
+                message = Path(err_path).read_text("utf-8", "replace").strip().splitlines()
                 tail = message[-1] if message else "(no stderr)"
                 raise BenchError(
-                    f"{tool.name} exited with status {proc.returncode}: {tail}\n"
+                    f"{tool.name} exited with status {measured['code']}: {tail}\n"
                     f"  command: {shlex.join(argv[:12])}{' ...' if len(argv) > 12 else ''}"
                 )
-            outputs.append(out.read())
+            wall += measured["wall"]
+            cpu += measured["cpu"]
+            rss = max(rss, measured["maxrss_kib"] / 1024)
+            outputs.append(Path(out_path).read_bytes())
     tool.wall.append(wall)
     tool.cpu.append(cpu)
+    tool.rss_mib.append(rss)
     tool.last_stdout = b"\n".join(outputs)
 
 
@@ -305,6 +357,7 @@ def summary_row(tool: Tool) -> dict[str, Any]:
         "median_s": statistics.median(tool.wall),
         "cpu_min_s": min(tool.cpu),
         "cpu_median_s": statistics.median(tool.cpu),
+        "peak_rss_mib": max(tool.rss_mib),
         "runs_s": tool.wall,
     }
 
@@ -320,6 +373,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="only the first N notebooks in sorted path order")
     parser.add_argument("--ruff", default="ruff", help="ruff executable (default: ruff)")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.add_argument("--startup", type=int, default=10, metavar="N",
+                        help="runs of each start-up command (default 10; 0: skip)")
     return parser
 
 
@@ -365,34 +420,48 @@ def bench(args: argparse.Namespace) -> int:
     use_folder = args.limit is None and ruff_discovered(ruff, [str(corpus)]) == wanted
     if args.limit is None and not use_folder:
         notes.append("ruff's folder walk differs from this script's: passing file lists")
-    if use_folder:
-        ruff_tool = Tool("ruff", [[ruff, *RUFF_ARGS, str(corpus)]],
-                         ["ruff", *RUFF_ARGS, str(corpus)])
-        nbs_tool = Tool("nbscope", [[python, *NBSCOPE_ARGS, str(corpus)]],
-                        ["python3", *NBSCOPE_ARGS, str(corpus)], ok_codes=(0, 1, 2))
-    else:
-        if ruff_discovered(ruff, files) != wanted:
-            raise BenchError("ruff does not check every listed notebook (see --show-files)")
-        ruff_tool = Tool("ruff", chunked([ruff, *RUFF_ARGS, "--"], files, budget),
-                         ["xargs", "-d", r"\n", "-a", list_path, "ruff", *RUFF_ARGS, "--"])
-        nbs_tool = Tool("nbscope", chunked([python, *NBSCOPE_ARGS], files, budget),
-                        ["xargs", "-d", r"\n", "-a", list_path, "python3", *NBSCOPE_ARGS],
-                        ok_codes=(0, 1, 2))
-    base_tool = Tool("baseline", [[python, "-c", BASELINE_CODE, list_path]],
-                     ["python3", "-c", "<BASELINE_CODE>", list_path], ok_codes=(0,))
-    tools = [ruff_tool, nbs_tool, base_tool]
+    if not use_folder and ruff_discovered(ruff, files) != wanted:
+        raise BenchError("ruff does not check every listed notebook (see --show-files)")
+    cache_dir = tempfile.mkdtemp(prefix="nbscope_bench_cache_")
+
+    def command(name: str, prefix: list[str], shown: list[str], **options: Any) -> Tool:
+        if use_folder:
+            return Tool(name, [prefix + [str(corpus)]], shown + [str(corpus)], **options)
+        tail = ["--"] if prefix[0] == ruff else []
+        return Tool(name, chunked(prefix + tail, files, budget),
+                    ["xargs", "-d", r"\n", "-a", list_path, *shown, *tail], **options)
+
+    tools = [
+        command("ruff-1thread", [ruff, *RUFF_ARGS], ["RAYON_NUM_THREADS=1", "ruff", *RUFF_ARGS],
+                env={"RAYON_NUM_THREADS": "1"}),
+        command("ruff", [ruff, *RUFF_ARGS], ["ruff", *RUFF_ARGS]),
+        Tool("baseline", [[python, "-c", BASELINE_CODE, list_path]],
+             ["python3", "-c", "<BASELINE_CODE>", list_path], ok_codes=(0,)),
+        *[command(name, [python, *NBSCOPE_ARGS, *extra], ["python3", *NBSCOPE_ARGS, *extra],
+                  ok_codes=(0, 1, 2)) for name, extra in COLD_ARGS.items()],
+        command("nbscope-warm", [python, *NBSCOPE_ARGS, "--jobs", "1", "--cache-dir", cache_dir],
+                ["python3", *NBSCOPE_ARGS, "--jobs", "1", "--cache-dir", "DIR"],
+                ok_codes=(0, 1, 2)),
+    ]
+    warm = tools[-1]
+    run_once(warm)  # fills the cache: not timed
+    filled_report = warm.last_stdout
+    warm.wall.clear()
+    warm.cpu.clear()
+    warm.rss_mib.clear()
 
     for _ in range(args.repeat):
         for tool in tools:  # interleaved, so drift hits every tool alike
             run_once(tool)
             if len(tool.wall) == 1:
                 check_first_run(tool, wanted, counts, notes, corpus)
+    if warm.last_stdout != filled_report:
+        raise BenchError("the warm run's report differs from the run that filled the cache")
+    notes.append("nbscope-warm printed exactly the report of the run that filled its cache")
 
     rows = {tool.name: summary_row(tool) for tool in tools}
-    ratios = {
-        "nbscope/ruff": ratio(rows["nbscope"], rows["ruff"]),
-        "nbscope/baseline": ratio(rows["nbscope"], rows["baseline"]),
-    }
+    ratios = {f"{num} / {den}": {**ratio(rows[num], rows[den]), "target": f"{rel} {bound}"}
+              for num, den, rel, bound in TARGETS}
     report: dict[str, Any] = {
         "corpus": str(corpus),
         "repeat": args.repeat,
@@ -413,6 +482,8 @@ def bench(args: argparse.Namespace) -> int:
         "notes": notes,
         "results": rows,
         "ratios": ratios,
+        "slowest": slowest_notebooks(python, list_path),
+        "startup": startup_times(python, args.startup, cache_dir),
     }
     if args.json:
         print(json.dumps(report, indent=2))
@@ -421,14 +492,52 @@ def bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def slowest_notebooks(python: str, list_path: str) -> dict[str, Any]:
+    """Seconds per notebook for the 10 slowest (one cold process, corpus order)."""
+    done = subprocess.run([python, "-c", SLOWEST_CODE, list_path], capture_output=True,
+                          text=True, cwd=REPO_ROOT, check=False)
+    if done.returncode != 0:
+        raise BenchError(f"timing each notebook failed: {done.stderr.strip()[-300:]}")
+    return json.loads(done.stdout)
+
+
+STARTUP_NOTEBOOK = "notebooks/typo.ipynb"
+
+
+def startup_times(python: str, runs: int, cache_dir: str) -> dict[str, dict[str, float]]:
+    """Wall time of short commands, ``runs`` times each, interleaved (like hyperfine)."""
+    if runs < 1:
+        return {}
+    commands = {
+        "python3 -c pass": [python, "-c", "pass"],
+        "nbscope --version": [python, "-m", "nbscope", "--version"],
+        "check typo.ipynb, cold": [python, "-m", "nbscope", "check", "--no-cache",
+                                   STARTUP_NOTEBOOK],
+        "check typo.ipynb, warm": [python, "-m", "nbscope", "check", "--cache-dir",
+                                   cache_dir, STARTUP_NOTEBOOK],
+    }
+    subprocess.run(commands["check typo.ipynb, warm"], capture_output=True, cwd=REPO_ROOT,
+                   check=False)  # fills the cache
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, argv in commands.items():
+            start = time.perf_counter()
+            subprocess.run(argv, capture_output=True, cwd=REPO_ROOT, check=False)
+            times[name].append(time.perf_counter() - start)
+    return {name: {"mean_ms": statistics.mean(t) * 1000,
+                   "stdev_ms": statistics.stdev(t) * 1000 if len(t) > 1 else 0.0,
+                   "min_ms": min(t) * 1000, "median_ms": statistics.median(t) * 1000}
+            for name, t in times.items()}
+
+
 def check_first_run(tool: Tool, wanted: set[str], counts: Counts, notes: list[str],
                     corpus: Path) -> None:
     """Make sure each tool saw exactly the intended notebooks (checked on its first run)."""
-    if tool.name == "nbscope":
+    if tool.name.startswith("nbscope"):
         seen = nbscope_paths(tool.last_stdout)
         if seen != wanted:
             raise BenchError(f"nbscope checked {len(seen)} notebooks, expected {len(wanted)}")
-        notes.append(f"nbscope reported on {len(seen)} notebooks")
+        notes.append(f"{tool.name} reported on {len(seen)} notebooks")
     elif tool.name == "baseline":
         done = json.loads(tool.last_stdout.decode())
         if done["files"] != counts.files - counts.unreadable:
@@ -437,7 +546,7 @@ def check_first_run(tool: Tool, wanted: set[str], counts: Counts, notes: list[st
         notes.append(f"baseline read {done['files']} notebooks, {done['cells']} cells, "
                      f"parsed {done['parsed']} of {done['code_cells']} code cells "
                      "(the rest have magics, Python 2 or syntax errors)")
-    elif tool.name == "ruff":
+    elif tool.name == "ruff-1thread":
         notes.append(f"ruff --show-files lists {len(wanted)} notebooks (same set)")
         notes.append(ruff_not_linted(tool.chunks[0][0], corpus, sorted(wanted),
                                      tool.last_stdout))
@@ -462,7 +571,7 @@ def print_text(report: dict[str, Any]) -> None:
     print(f"mode:     {report['mode']}, {report['repeat']} run(s) per tool, interleaved")
     print("commands (run from the repository root):")
     for name, command in report["commands"].items():
-        print(f"  {name:9s} {command}")
+        print(f"  {name:13s} {command}")
     print(f"  python3 = {report['python3']}; file list (sorted, kept): {report['file_list']}")
     print("  BASELINE_CODE =")
     for line in report["baseline_code"].splitlines():
@@ -470,21 +579,33 @@ def print_text(report: dict[str, Any]) -> None:
     for note in report["notes"]:
         print(f"note:     {note}")
     print()
-    print(f"{'tool':10s} {'min s':>9s} {'median s':>9s} {'cpu min s':>10s} {'cpu med s':>10s}"
-          "   runs")
+    print(f"{'tool':14s} {'min s':>8s} {'median s':>9s} {'cpu min s':>10s} {'cpu med s':>10s}"
+          f" {'peak MiB':>9s}   runs")
     for name, row in report["results"].items():
         runs = " ".join(f"{r:.3f}" for r in row["runs_s"])
-        print(f"{name:10s} {row['min_s']:9.3f} {row['median_s']:9.3f} {row['cpu_min_s']:10.3f}"
-              f" {row['cpu_median_s']:10.3f}   {runs}")
+        print(f"{name:14s} {row['min_s']:8.3f} {row['median_s']:9.3f} {row['cpu_min_s']:10.3f}"
+              f" {row['cpu_median_s']:10.3f} {row['peak_rss_mib']:9.1f}   {runs}")
     print()
-    print(f"{'ratio (wall)':18s} {'min':>7s} {'median':>7s}")
+    print(f"{'ratio (wall)':30s} {'min':>7s} {'median':>7s}   target (issue 14)")
     for name, value in report["ratios"].items():
-        print(f"{name:18s} {value['min']:7.2f} {value['median']:7.2f}")
+        print(f"{name:30s} {value['min']:7.2f} {value['median']:7.2f}   {value['target']}")
     results = report["results"]
     files = max(counts["files"], 1)
     print()
     print("per notebook (median wall): " + ", ".join(
         f"{name} {results[name]['median_s'] / files * 1000:.2f} ms" for name in results))
+    slowest = report["slowest"]
+    print()
+    print(f"slowest notebooks (checking.check_path, one cold process in corpus order; all "
+          f"{slowest['total']:.2f} s):")
+    for seconds, path in slowest["slowest"]:
+        print(f"  {seconds:7.3f} s  {os.path.relpath(path, report['corpus'])}")
+    if report["startup"]:
+        print()
+        print(f"start-up (from the repository root; {STARTUP_NOTEBOOK}):")
+        for name, row in report["startup"].items():
+            print(f"  {name:26s} mean {row['mean_ms']:6.1f} ms ± {row['stdev_ms']:5.1f}   "
+                  f"min {row['min_ms']:6.1f}   median {row['median_ms']:6.1f}")
 
 
 if __name__ == "__main__":

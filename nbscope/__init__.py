@@ -8,11 +8,34 @@ extension (``nbscope.live``), which explains a NameError the moment it happens.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from .analyze import check_notebook  # noqa: E402
-from .findings import Cause, Finding, NotebookReport, Severity  # noqa: E402
-from .loader import load_notebook  # noqa: E402
+if TYPE_CHECKING:
+    from .analyze import check_notebook
+    from .findings import Cause, Finding, NotebookReport, Severity
+    from .loader import load_notebook
+
+# The public names are imported on first use (PEP 562), so that the command line and
+# `import nbscope` itself stay light: the analysis is loaded only when something runs it.
+_LAZY = {"check_notebook": "analyze", "load_notebook": "loader", "Cause": "findings",
+         "Finding": "findings", "NotebookReport": "findings", "Severity": "findings"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "Cause", "Finding", "NotebookReport", "Severity", "__version__", "check_notebook",

@@ -3,10 +3,12 @@
 ``check_path`` is what the command runs for each notebook, in this process or
 in a worker; it returns plain picklable data, and its result depends only on
 the path and the ``Settings``, so parallel runs report exactly what serial ones
-do. The analysis itself is ``analyze.check_notebook``; this module applies the
-user's choices to its findings: ``select``/``ignore``, the ``saved-session``
-policy, suppressions (``suppress``), and the positions in the .ipynb file's
-text that CI annotations need (``ipynb_layout``).
+do. Given a ``cache.ResultCache``, it first looks for the notebook's report
+there, and stores what it computes. The analysis itself is
+``analyze.check_notebook``; this module applies the user's choices to its
+findings: ``select``/``ignore``, the ``saved-session`` policy, suppressions
+(``suppress``), and the positions in the .ipynb file's text that CI
+annotations need (``ipynb_layout``).
 """
 
 from __future__ import annotations
@@ -14,16 +16,19 @@ from __future__ import annotations
 import dataclasses
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .analyze import check_notebook
 from .findings import Evidence, Finding, NotebookReport, Severity
-from .ipynb_layout import FilePosition, LayoutError, NotebookLayout, scan
-from .loader import load_notebook
 from .model import Notebook, NotebookReadError
 from .paths import SUFFIX, non_notebook_reason
-from .rules import find_rule
-from .suppress import SuppressionError, suppress
-from .workspace import Workspace
+from .workspace import ReadLog, Workspace, local_folders
+
+if TYPE_CHECKING:
+    from .cache import Dependency, ResultCache
+    from .ipynb_layout import FilePosition, NotebookLayout
+
+# The analysis, the loader, suppressions and the file layout are imported where they
+# are used: a run whose notebooks all come from the cache never loads them.
 
 
 @dataclass(frozen=True)
@@ -56,19 +61,128 @@ class CheckedNotebook:
 _WORKSPACES: dict[tuple[str, tuple[str, ...]], Workspace] = {}  # per process, per folder
 
 
-def check_path(path: str, settings: Settings) -> CheckedNotebook:
+def check_path(path: str, settings: Settings, cache: ResultCache | None = None) -> CheckedNotebook:
+    """The notebook at ``path`` as the run shows it; from ``cache`` when its inputs are
+    unchanged (the cached value is the report a fresh analysis gives, field for field)."""
+    if cache is not None:
+        data = _bytes(path)
+        if data is not None:
+            return _check_cached(path, data, settings, cache)
+    from .loader import load_notebook
+
     try:
         notebook = load_notebook(path)
     except NotebookReadError as error:
-        reason = str(error)
-        if os.path.isfile(path) and not path.lower().endswith(SUFFIX):
-            reason = non_notebook_reason(path, reason)
-        return CheckedNotebook(NotebookReport(path=path, error=reason))
+        return _unreadable(path, error)
+    return _checked(notebook, path, settings, _workspace(path, settings))
+
+
+def cached(path: str, settings: Settings, cache: ResultCache) -> CheckedNotebook | None:
+    """The notebook's report from the cache if its inputs are unchanged, else None
+    (no analysis: the caller checks the misses, in this process or in workers)."""
+    data = _bytes(path)
+    return None if data is None else _lookup(path, data, settings, cache)[0]
+
+
+def _lookup(path: str, data: bytes, settings: Settings,
+            cache: ResultCache) -> tuple[CheckedNotebook | None, str | None]:
+    """The cached report (or None) and the notebook's key (None: not cacheable)."""
+    from .cache_codec import CodecError, decode
+
+    folder = os.path.dirname(os.path.abspath(path))
+    key = cache.key(path, data, local_folders(folder, settings.module_folders))
+    entry = cache.get(key) if key is not None else None
+    if entry is not None and _still_true(entry[0], path, settings, cache):
+        try:
+            return decode(entry[1]), key
+        except CodecError:
+            pass  # damaged: analysed again and written anew
+    return None, key
+
+
+def _check_cached(path: str, data: bytes, settings: Settings,
+                  cache: ResultCache) -> CheckedNotebook:
+    from .cache_codec import encode
+    from .loader import parse_notebook
+
+    hit, key = _lookup(path, data, settings, cache)
+    if hit is not None:
+        return hit
+
+    try:
+        notebook = parse_notebook(data, path)
+    except NotebookReadError as error:
+        return _unreadable(path, error)
+    log = ReadLog(_workspace(path, settings))
+    checked = _checked(notebook, path, settings, log)
+    dependencies = _dependencies(log, cache)
+    if key is not None and dependencies is not None:
+        cache.put(key, dependencies, encode(checked))
+    return checked
+
+
+def _dependencies(log: ReadLog, cache: ResultCache) -> list[Dependency] | None:
+    """What the analysis read outside the local folders, with a digest of what it found;
+    None when a folder a cell adds to ``sys.path`` cannot be fingerprinted."""
+    from .cache import Dependency, file_digest
+
+    found = [Dependency("script", script, file_digest(source))
+             for script, source in sorted(log.scripts.items())]
+    base = set(log.workspace.local_folders())
+    for folder in log.workspace.local_folders(tuple(sorted(log.added_paths))):
+        if folder not in base:
+            digest = cache.folder_digest(folder)
+            if digest is None:
+                return None
+            found.append(Dependency("folder", folder, digest))
+    return found
+
+
+def _still_true(dependencies: list[Dependency], path: str, settings: Settings,
+                cache: ResultCache) -> bool:
+    from .cache import file_digest
+
+    for dependency in dependencies:
+        if dependency.kind == "script":
+            source = _workspace(path, settings).script_source(dependency.target)
+            if file_digest(source) != dependency.digest:
+                return False
+        elif dependency.kind != "folder" or \
+                cache.folder_digest(dependency.target) != dependency.digest:
+            return False
+    return True
+
+
+def _bytes(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as file:
+            return file.read()
+    except (OSError, ValueError):
+        return None  # the loader says why, in its words
+
+
+def _unreadable(path: str, error: NotebookReadError) -> CheckedNotebook:
+    reason = str(error)
+    if os.path.isfile(path) and not path.lower().endswith(SUFFIX):
+        reason = non_notebook_reason(path, reason)
+    return CheckedNotebook(NotebookReport(path=path, error=reason))
+
+
+def _workspace(path: str, settings: Settings) -> Workspace:
     folder = os.path.dirname(os.path.abspath(path))
     key = (folder, settings.module_folders)
     workspace = _WORKSPACES.get(key)
     if workspace is None:
         workspace = _WORKSPACES[key] = Workspace(folder, settings.module_folders)
+    return workspace
+
+
+def _checked(notebook: Notebook, path: str, settings: Settings,
+             workspace: Workspace | ReadLog) -> CheckedNotebook:
+    """The analysis of ``notebook``, with the user's choices and suppressions applied."""
+    from .analyze import check_notebook
+    from .suppress import SuppressionError, suppress
+
     report = check_notebook(notebook, workspace, extra_builtins=settings.extra_builtins)
     chosen = tuple(_chosen(report.findings, settings))
     text = _text(path) if chosen or settings.file_positions else None
@@ -94,6 +208,8 @@ def check_path(path: str, settings: Settings) -> CheckedNotebook:
 
 
 def _code_of(code_or_name: str) -> str | None:
+    from .rules import find_rule
+
     rule = find_rule(code_or_name)
     return rule.code if rule is not None else None
 
@@ -142,6 +258,8 @@ def _text(path: str) -> str | None:
 
 def _layout(text: str) -> NotebookLayout | None:
     """The file's JSON layout (None if it cannot be had: the report then says less)."""
+    from .ipynb_layout import LayoutError, scan
+
     try:
         return scan(text)
     except LayoutError:

@@ -14,15 +14,20 @@ import functools
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING
 
 from . import __version__, config
-from .checking import CheckedNotebook, Settings, check_path
+from .checking import CheckedNotebook, Settings, cached, check_path
 from .paths import select_notebooks
 from .report import FORMATS, Run
 from .report.progress import Progress
 from .report.progress import wanted as progress_wanted
-from .rules import REGISTRY, find_rule
+
+if TYPE_CHECKING:
+    from .cache import ResultCache
+
+# The rules, the cache and the process pool are imported where they are needed:
+# `nbscope check one.ipynb` should not pay for what it does not use.
 
 DESCRIPTION = """\
 Find and explain NameErrors in Jupyter and Colab notebooks before they bite:
@@ -41,6 +46,9 @@ examples:
 
 configuration: [tool.nbscope] in the nearest pyproject.toml above the checked
 paths (or --config FILE); an option given here takes the place of the setting.
+cache: results of unchanged notebooks are kept in .nbscope_cache (beside the
+pyproject.toml, else in the current folder); --no-cache, --cache-dir DIR or
+NBSCOPE_CACHE_DIR change that, `nbscope clean` removes it.
 suppressions: `# noqa: NS001` on the line, cell tag `nbscope-ignore[:NS001]`,
 notebook metadata {"nbscope": {"ignore": ["NS001"]}}.
 
@@ -90,6 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="ignore every pyproject.toml: only command-line options")
     check.add_argument("--jobs", type=int, default=0, metavar="N",
                        help="notebooks checked in parallel (default: one per CPU)")
+    check.add_argument("--no-cache", action="store_true",
+                       help="analyse every notebook, and neither read nor write the cache")
+    check.add_argument("--cache-dir", metavar="DIR",
+                       help="the cache folder (default: NBSCOPE_CACHE_DIR, the cache-dir "
+                            "setting, or .nbscope_cache beside the pyproject.toml)")
     check.add_argument("-q", "--quiet", action="store_true",
                        help="no progress bar, and no summary line when nothing is reported")
     check.add_argument("--color", choices=["auto", "always", "never"], default="auto",
@@ -101,6 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
                                            "(NS001) or name (defined-later); without one, "
                                            "list every rule.")
     rule.add_argument("code", nargs="?", help="rule code or name")
+
+    clean = commands.add_parser("clean", help="remove the cache folder",
+                                description="Remove the folder where `nbscope check` keeps the "
+                                            "results of unchanged notebooks (the one it would "
+                                            "use from here).")
+    clean.add_argument("--cache-dir", metavar="DIR",
+                       help="the cache folder (default: as for `nbscope check`)")
     return parser
 
 
@@ -115,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _check(args)
     if args.command == "rule":
         return _rule(args.code)
+    if args.command == "clean":
+        return _clean(args.cache_dir)
     parser.print_help()
     return 2
 
@@ -135,11 +157,14 @@ def _check(args: argparse.Namespace) -> int:
         select=settings.select, ignore=settings.ignore, saved_session=settings.saved_session,
         module_folders=settings.module_folders, extra_builtins=settings.extra_builtins,
         file_positions=args.format in ("github", "sarif"))
+    results = None
+    if not args.no_cache and selection.notebooks:
+        results = _cache(args.cache_dir, settings, check_settings)
     progress = Progress(sys.stderr, len(selection.notebooks),
                         progress_wanted(sys.stderr, args.quiet, len(selection.notebooks)))
     checked = []
     try:
-        for item in _check_all(selection.notebooks, check_settings, args.jobs):
+        for item in _check_all(selection.notebooks, check_settings, args.jobs, results):
             checked.append(item)
             progress.advance()
     finally:
@@ -152,6 +177,47 @@ def _check(args: argparse.Namespace) -> int:
     if not quiet_and_clean:
         sys.stdout.write(FORMATS[args.format](run))
     return run.status
+
+
+def _cache_folder(option: str | None, settings: config.Config) -> str:
+    """The cache folder: ``--cache-dir``, else ``NBSCOPE_CACHE_DIR``, else the setting,
+    else beside the configuration file or the nearest ``pyproject.toml``."""
+    from . import cache
+
+    chosen = option or os.environ.get(cache.ENV_VAR) or settings.cache_dir
+    if chosen:
+        return os.path.abspath(os.path.expanduser(chosen))
+    return cache.default_location(settings.root if settings.path else None)
+
+
+def _cache(option: str | None, settings: config.Config,
+           check_settings: Settings) -> ResultCache | None:
+    """The run's cache, or None when its folder cannot be written (the run goes on)."""
+    from . import cache
+
+    results = cache.ResultCache(_cache_folder(option, settings), cache.run_key(check_settings))
+    return results if results.prepare() else None
+
+
+def _clean(option: str | None) -> int:
+    try:
+        found = config.find(["."])
+        settings = config.load(found, _code_of) if found else config.Config(root=os.getcwd())
+    except config.ConfigError as error:
+        print(f"nbscope: {error}", file=sys.stderr)
+        return 2
+    from . import cache
+
+    folder = _cache_folder(option, settings)
+    if not os.path.exists(folder):
+        print(f"nbscope: no cache at {folder}")
+        return 0
+    if not cache.clear(folder):
+        print(f"nbscope: {folder} was not made by nbscope (no nbscope CACHEDIR.TAG in it): "
+              "left alone", file=sys.stderr)
+        return 2
+    print(f"nbscope: removed {folder}")
+    return 0
 
 
 def _configuration(args: argparse.Namespace) -> config.Config:
@@ -191,18 +257,36 @@ def _color(choice: str) -> bool:
 _POOL_THRESHOLD = 16
 
 
-def _check_all(paths: list[str], settings: Settings, jobs: int) -> Iterator[CheckedNotebook]:
-    """Check every path, in order; in worker processes when there are many."""
-    check = functools.partial(check_path, settings=settings)
+def _check_all(paths: list[str], settings: Settings, jobs: int,
+               results: ResultCache | None) -> Iterator[CheckedNotebook]:
+    """Check every path, in order: cached reports from this process, the others in
+    worker processes when there are many."""
+    if results is None:
+        yield from _analyse_all(paths, settings, jobs, None)
+        return
+    found = [cached(path, settings, results) for path in paths]
+    misses = [path for path, hit in zip(paths, found, strict=True) if hit is None]
+    analysed = _analyse_all(misses, settings, jobs, results)
+    for hit in found:
+        yield hit if hit is not None else next(analysed)
+
+
+def _analyse_all(paths: list[str], settings: Settings, jobs: int,
+                 results: ResultCache | None) -> Iterator[CheckedNotebook]:
+    check = functools.partial(check_path, settings=settings, cache=results)
     workers = jobs if jobs > 0 else (os.cpu_count() or 1)
     if workers == 1 or len(paths) < _POOL_THRESHOLD:
         yield from map(check, paths)
         return
+    from concurrent.futures import ProcessPoolExecutor
+
     with ProcessPoolExecutor(max_workers=workers) as pool:
         yield from pool.map(check, paths, chunksize=8)
 
 
 def _code_of(code_or_name: str) -> str | None:
+    from .rules import find_rule
+
     rule = find_rule(code_or_name)
     return rule.code if rule is not None else None
 
@@ -223,6 +307,8 @@ def _codes(text: str) -> frozenset[str]:
 
 
 def _rule(code: str | None) -> int:
+    from .rules import REGISTRY, find_rule
+
     if code is None:
         for rule in REGISTRY.values():
             print(f"{rule.code}  {rule.name:<16} {rule.severity.value:<8} {rule.summary}")

@@ -15,11 +15,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 FAIL_ON = ("error", "warning", "info", "never")
 SAVED_SESSION = ("error", "warn", "off")
 PYPROJECT = "pyproject.toml"
@@ -47,6 +42,7 @@ class Config:
     saved_session: str | None = None
     module_folders: tuple[str, ...] = ()
     extra_builtins: frozenset[str] = frozenset()
+    cache_dir: str | None = None  # None: the default place (see ``cache.default_location``)
 
 
 CodeOf = Callable[[str], "str | None"]
@@ -88,6 +84,11 @@ def load(path: str, code_of: CodeOf) -> Config:
 
 
 def _read(path: str) -> dict[str, Any]:
+    # Imported here: most runs from a folder without a pyproject.toml never parse TOML.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
     try:
         with open(path, "rb") as file:
             return tomllib.load(file)
@@ -159,6 +160,12 @@ def _folders(value: Any, where: str, root: str, code_of: CodeOf) -> tuple[str, .
     return tuple(folders)
 
 
+def _path(value: Any, where: str, root: str, code_of: CodeOf) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{where} must be a folder path (a non-empty string)")
+    return os.path.normpath(os.path.join(root, os.path.expanduser(value)))
+
+
 def _names(value: Any, where: str, root: str, code_of: CodeOf) -> frozenset[str]:
     names = _strings(value, where)
     bad = next((name for name in names if not name.isidentifier()), None)
@@ -175,4 +182,5 @@ _KEYS: dict[str, tuple[str, Callable[[Any, str, str, CodeOf], Any]]] = {
     "saved-session": ("saved_session", _choice(SAVED_SESSION)),
     "module-folders": ("module_folders", _folders),
     "extra-builtins": ("extra_builtins", _names),
+    "cache-dir": ("cache_dir", _path),
 }

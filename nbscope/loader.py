@@ -1,6 +1,8 @@
 """Read a .ipynb file into nbscope's immutable model, quickly, and never write to it.
 
-The JSON is parsed with ``json.loads`` and the model is built straight from the
+The JSON is parsed by a typed decoder that skips what the model does not need
+(``ipynb_decoder``: outputs' payloads above all), or by ``json.loads`` when the
+document does not fit its types, and the model is built straight from the
 dict: nbformat's schema validation is far too slow for large corpora and real
 notebooks often break the schema in harmless ways. Only notebooks older than
 nbformat 4 go through nbformat's own conversion code. Anything that is not a
@@ -17,6 +19,7 @@ import warnings
 from datetime import datetime, timezone
 from typing import Any
 
+from . import ipynb_decoder
 from .model import Cell, Notebook, NotebookReadError, SavedError, strip_ansi
 
 # JupyterLab's "Record timing" keys, best estimate of the run's start first.
@@ -37,7 +40,10 @@ def load_notebook(path: str | os.PathLike[str]) -> Notebook:
 
 def parse_notebook(data: bytes | str, path: str) -> Notebook:
     """Build a ``Notebook`` from a file's content; ``path`` is only recorded."""
-    document = _parse_json(_decode(data))
+    text = _decode(data)
+    document = ipynb_decoder.decode(text)
+    if document is None:  # not of the usual shape: decoded whole, errors said as always
+        document = _parse_json(text)
     return _build_notebook(document, path)
 
 

@@ -48,3 +48,13 @@ def pytest_addoption(parser) -> None:
     parser.addoption("--slow", action="store_true", default=False,
                      help="run the long versions of slow tests (test_oracle.py: 50,000 "
                           "generated programs instead of 2,000)")
+
+
+def pytest_configure(config) -> None:
+    """The runs of `nbscope check` in tests keep their results cache in a folder of the
+    test session (not beside this repository's pyproject.toml); subprocesses inherit it."""
+    import os
+    import tempfile
+
+    if "NBSCOPE_CACHE_DIR" not in os.environ:
+        os.environ["NBSCOPE_CACHE_DIR"] = tempfile.mkdtemp(prefix="nbscope-test-cache-")

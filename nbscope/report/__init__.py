@@ -7,7 +7,8 @@ no notebook, the failing threshold and the exit status).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import importlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..checking import CheckedNotebook
@@ -45,12 +46,25 @@ class Run:
 
 Renderer = Callable[[Run], str]
 
-
-def _formats() -> dict[str, Renderer]:
-    from . import github, json_format, junit, sarif, text
-
-    return {"text": text.render, "json": json_format.render, "github": github.render,
-            "sarif": sarif.render, "junit": junit.render}
+# format name -> module with its ``render``; a module is imported when its format is used.
+_MODULES = {"text": "text", "json": "json_format", "github": "github", "sarif": "sarif",
+            "junit": "junit"}
 
 
-FORMATS: dict[str, Renderer] = _formats()
+class _Formats(Mapping[str, Renderer]):
+    """The renderers by format name, imported on first use (start-up of a small run)."""
+
+    def __getitem__(self, name: str) -> Renderer:
+        if name not in _MODULES:
+            raise KeyError(name)
+        module = importlib.import_module(f"{__name__}.{_MODULES[name]}")
+        return module.render
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_MODULES)
+
+    def __len__(self) -> int:
+        return len(_MODULES)
+
+
+FORMATS: Mapping[str, Renderer] = _Formats()

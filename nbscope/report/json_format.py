@@ -27,7 +27,7 @@ def document(run: Run) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
         "tool": {"name": "nbscope", "version": __version__},
-        "notebooks": [_notebook(item) for item in run.checked],
+        "notebooks": [notebook_entry(item) for item in run.checked],
         "summary": {
             "notebooks": len(reports),
             "findings": len(findings),
@@ -45,7 +45,8 @@ def document(run: Run) -> dict[str, Any]:
     }
 
 
-def _notebook(item: CheckedNotebook) -> dict[str, Any]:
+def notebook_entry(item: CheckedNotebook) -> dict[str, Any]:
+    """One notebook's object in the document's ``notebooks`` list."""
     report = item.report
     failure = report.first_failure
     return {

@@ -6,9 +6,10 @@ Colors only when the caller says the output is a terminal that wants them.
 from __future__ import annotations
 
 from ..findings import Finding, NotebookReport, Severity
-from ..rules import REGISTRY
-from ..transform import normalize_newlines
 from . import Run
+
+# The rules (for the label of a finding without a cause) and the transform (for a
+# source with carriage returns) are imported only then: start-up of a small run.
 
 _STYLES = {"bold": "1", "error": "1;31", "warning": "1;33", "info": "1;36", "dim": "2"}
 
@@ -42,8 +43,13 @@ def _finding(path: str, found: Finding, source: str | None, paint) -> str:
     place = f"{path}:cell {found.cell}"
     if span is not None:
         place += f":{span.line}:{span.column}"
-    rule = REGISTRY.get(found.code)
-    label = found.cause.value if found.cause else (rule.name if rule else found.code)
+    if found.cause:
+        label = found.cause.value
+    else:
+        from ..rules import REGISTRY
+
+        rule = REGISTRY.get(found.code)
+        label = rule.name if rule else found.code
     severity = paint(found.severity.value, found.severity.value)
     lines = [f"{paint(place, 'bold')}: {paint(found.code, 'bold')} {severity} ({label}): "
              f"{found.message}"]
@@ -62,7 +68,11 @@ def _excerpt(source: str | None, found: Finding, paint) -> list[str]:
     span = found.span
     if source is None or span is None:
         return []
-    source_lines = normalize_newlines(source).split("\n")
+    if "\r" in source:
+        from ..transform import normalize_newlines
+
+        source = normalize_newlines(source)
+    source_lines = source.split("\n")
     if not 1 <= span.line <= len(source_lines):
         return []
     text = source_lines[span.line - 1].rstrip().expandtabs(4)

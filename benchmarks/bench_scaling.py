@@ -1,0 +1,132 @@
+"""How nbscope's time grows with cells, names, loop nesting and call depth (generated notebooks).
+
+    python3 benchmarks/bench_scaling.py               # every series, best of 3 runs each
+    python3 benchmarks/bench_scaling.py --series chain --repeat 5
+
+Each series builds notebooks that differ in one dimension only and times
+``nbscope.check_notebook`` on them in this process (the pure engine: no file
+reading, no report), keeping the best of ``--repeat`` runs. It prints the time
+per cell, so a flat column means linear time, and the growth of that figure
+against the series' first row (the target of issue 14: within 1.3x).
+
+Series:
+
+chain      N cells (250 ... 4,000), cell i reads the name cell i-1 assigned
+names      N cells (100 ... 800; 200 is the issue's case) that each assign 50 names
+           and read the 50 names of the cell before: the namespace grows by 50 a cell
+loops      a 30-line cell of ``for`` loops nested D deep (2 ... 16) between small
+           cells; per cell is per notebook cell, the loop cell dominates
+calls      functions f1 ... fD each calling the next (D = 1 ... 10; the engine
+           follows calls 6 deep), each reading a global, called from 50 cells
+fanout     the same, but each function calls the next twice (2^D paths)
+
+A series stops growing once one notebook takes longer than ``--budget`` seconds
+(default 30); the remaining rows say so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+sys.dont_write_bytecode = True
+
+from nbscope import check_notebook  # noqa: E402
+from nbscope.model import Cell, Notebook  # noqa: E402
+
+
+def notebook(sources: list[str]) -> Notebook:
+    cells = tuple(Cell(index=i, cell_type="code", source=s) for i, s in enumerate(sources, 1))
+    return Notebook(path="generated.ipynb", cells=cells, language="python")
+
+
+def chain(cells: int) -> list[str]:
+    return ["x0 = 0"] + [f"x{i} = x{i - 1} + 1" for i in range(1, cells)]
+
+
+def names(cells: int, per_cell: int = 50) -> list[str]:
+    sources = ["\n".join(f"v0_{k} = {k}" for k in range(per_cell))]
+    for i in range(1, cells):
+        sources.append("\n".join(f"v{i}_{k} = v{i - 1}_{k} + 1" for k in range(per_cell)))
+    return sources
+
+
+def loops(depth: int, lines: int = 30) -> list[str]:
+    body = [f"{'    ' * level}for i{level} in range(3):" for level in range(depth)]
+    inner = "    " * depth
+    filler = max(lines - depth - 2, 1)
+    body += [f"{inner}total = total + i{k % depth} * {k}" for k in range(filler)]
+    body.append(f"{inner}last = total")
+    return ["total = 0", *["\n".join(body)], "print(total, last)", "print(i0)"]
+
+
+def calls(depth: int, fan: int = 1, callers: int = 50) -> list[str]:
+    defs = []
+    for level in range(1, depth + 1):
+        call = "" if level == depth else "\n".join(f"    f{level + 1}()" for _ in range(fan))
+        defs.append(f"def f{level}():\n    print(g{level})\n{call}".rstrip())
+    values = "\n".join(f"g{level} = {level}" for level in range(1, depth + 1))
+    return [*defs, values, *[f"f1()\nr{i} = {i}" for i in range(callers)]]
+
+
+SERIES: dict[str, tuple[str, list[int], Callable[[int], list[str]]]] = {
+    "chain": ("cells", [250, 500, 1000, 2000, 4000], chain),
+    "names": ("cells of 50 names", [100, 200, 400, 800], names),
+    "loops": ("loop depth", [2, 4, 6, 8, 10, 12, 14, 16], loops),
+    "calls": ("call depth", [1, 2, 4, 6, 8, 10], calls),
+    "fanout": ("call depth, 2 calls each", [1, 2, 4, 6, 8, 10],
+               lambda depth: calls(depth, fan=2)),
+}
+
+
+def best_time(sources: list[str], repeat: int) -> float:
+    built = notebook(sources)
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        check_notebook(built)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def run_series(name: str, repeat: int, budget: float) -> None:
+    label, sizes, make = SERIES[name]
+    print(f"\n{name}: {label}")
+    print(f"  {label:>26s} {'cells':>6s} {'total s':>9s} {'ms/cell':>9s} {'growth':>7s}")
+    first = None
+    for size in sizes:
+        sources = make(size)
+        seconds = best_time(sources, 1 if first is None and repeat == 1 else repeat)
+        per_cell = seconds / len(sources) * 1000
+        first = per_cell if first is None else first
+        print(f"  {size:>26d} {len(sources):>6d} {seconds:>9.3f} {per_cell:>9.3f} "
+              f"{per_cell / first:>6.2f}x", flush=True)
+        if seconds > budget:
+            rest = [str(s) for s in sizes[sizes.index(size) + 1:]]
+            if rest:
+                print(f"  (stopped: over the {budget:.0f} s budget; not run: {', '.join(rest)})")
+            break
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--series", choices=sorted(SERIES), action="append",
+                        help="one series (repeatable; default: all)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per notebook (best kept)")
+    parser.add_argument("--budget", type=float, default=30.0,
+                        help="seconds one notebook may take before its series stops")
+    args = parser.parse_args()
+    print(f"nbscope engine on generated notebooks; best of {args.repeat} runs; "
+          f"Python {sys.version.split()[0]}")
+    for name in args.series or list(SERIES):
+        run_series(name, args.repeat, args.budget)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
