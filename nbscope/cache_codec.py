@@ -70,6 +70,7 @@ def _finding(found: Finding) -> dict[str, Any]:
         "evidence": found.evidence.value,
         "cell_id": found.cell_id,
         "execution_count": found.execution_count,
+        "message_key": found.message_key,
     }
 
 
@@ -90,4 +91,5 @@ def _decode_finding(item: dict[str, Any]) -> Finding:
         evidence=Evidence(item["evidence"]),
         cell_id=item["cell_id"],
         execution_count=item["execution_count"],
+        message_key=item["message_key"],
     )
