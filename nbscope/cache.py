@@ -171,6 +171,10 @@ class ResultCache:
         except OSError:
             pass
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Workers get the folder and the run only: each fingerprints the folders it meets.
+        return {"folder": self.folder, "run": self.run, "_folders": {}}
+
     def folder_digest(self, folder: str) -> str | None:
         """The Python files below a local folder, by path, size and modification time."""
         if folder not in self._folders:
