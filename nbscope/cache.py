@@ -5,7 +5,9 @@ the configuration file or the nearest ``pyproject.toml``, else in the working
 directory) with a ``.gitignore`` and a ``CACHEDIR.TAG`` inside. An entry is
 found by a key that hashes everything a notebook's report depends on:
 
-- the notebook file's bytes and the path it was given as (reports quote it);
+- the notebook file's bytes and the path it was given as (reports quote it; an
+  entry's file is named after the path and the run, so an edited notebook
+  replaces its entry);
 - the run: nbscope's version and the digest of its own source files, the
   Python and IPython versions, the settings (``Settings``), and this Python's
   module search path with each folder's modification time (installing or
@@ -133,13 +135,18 @@ class ResultCache:
             return False
 
     def key(self, path: str, data: bytes, local_folders: Sequence[str]) -> str | None:
-        """The entry key of a notebook; None when a local folder cannot be fingerprinted."""
+        """The entry key of a notebook; None when a local folder cannot be fingerprinted.
+
+        Its first part names the notebook's slot (the run and the path), the second its
+        inputs (bytes and local folders): an edited notebook replaces its entry instead
+        of adding one, so the cache holds one entry per notebook and configuration.
+        """
         folders = [self.folder_digest(folder) for folder in local_folders]
         if any(digest is None for digest in folders):
             return None
-        where = os.path.abspath(path)
-        head = json.dumps([self.run, path, where, folders])
-        return _digest(head.encode() + b"\0" + hashlib.sha256(data).digest())
+        slot = _digest(json.dumps([self.run, path, os.path.abspath(path)]))
+        inputs = _digest(json.dumps(folders).encode() + b"\0" + hashlib.sha256(data).digest())
+        return f"{slot}.{inputs}"
 
     def get(self, key: str) -> tuple[list[Dependency], Any] | None:
         """The stored dependencies and value of ``key``; None if absent or damaged."""
@@ -164,6 +171,10 @@ class ResultCache:
         except OSError:
             pass
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Workers get the folder and the run only: each fingerprints the folders it meets.
+        return {"folder": self.folder, "run": self.run, "_folders": {}}
+
     def folder_digest(self, folder: str) -> str | None:
         """The Python files below a local folder, by path, size and modification time."""
         if folder not in self._folders:
@@ -171,7 +182,8 @@ class ResultCache:
         return self._folders[folder]
 
     def _entry_path(self, key: str) -> str:
-        return os.path.join(self.folder, __version__, key[:2], key[2:] + ".json")
+        slot = key.partition(".")[0]
+        return os.path.join(self.folder, __version__, slot[:2], slot[2:] + ".json")
 
 
 def file_digest(data: bytes | str | None) -> str:

@@ -108,7 +108,6 @@ def _check_cached(path: str, data: bytes, settings: Settings,
     hit, key = _lookup(path, data, settings, cache)
     if hit is not None:
         return hit
-
     try:
         notebook = parse_notebook(data, path)
     except NotebookReadError as error:

@@ -52,3 +52,16 @@ def test_one_notebook_warm_imports_no_analysis(tmp_path: Path) -> None:
     assert "nbscope.cache" in modules
     assert loaded(modules, "nbscope.analyze", "nbscope.dataflow", "nbscope.loader",
                   "nbscope.transform", "nbscope.imports_env", *NEVER_FOR_ONE_NOTEBOOK) == []
+
+
+def test_a_batch_run_gives_the_collector_back(capsys) -> None:
+    """A run over several notebooks collects garbage less often, then restores the caller's
+    settings: `main` may run inside a longer-lived process."""
+    import gc
+
+    from nbscope.cli import main
+
+    before = gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()
+    main(["check", "--no-cache", str(NOTEBOOK), str(REPO / "notebooks" / "missing_import.ipynb")])
+    capsys.readouterr()
+    assert (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()) == before
