@@ -57,4 +57,13 @@ def pytest_configure(config) -> None:
     import tempfile
 
     if "NBSCOPE_CACHE_DIR" not in os.environ:
-        os.environ["NBSCOPE_CACHE_DIR"] = tempfile.mkdtemp(prefix="nbscope-test-cache-")
+        os.environ["NBSCOPE_CACHE_DIR"] = config._nbscope_cache = tempfile.mkdtemp(
+            prefix="nbscope-test-cache-")
+
+
+def pytest_unconfigure(config) -> None:
+    folder = getattr(config, "_nbscope_cache", None)
+    if folder is not None:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
