@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from .findings import Evidence, Finding, NotebookReport, Severity
 from .model import Notebook, NotebookReadError
 from .paths import SUFFIX, non_notebook_reason
+from .rule_codes import code_of
 from .workspace import ReadLog, Workspace, local_folders
 
 if TYPE_CHECKING:
@@ -195,7 +196,7 @@ def _checked(notebook: Notebook, path: str, settings: Settings,
             result = suppress(
                 chosen, {cell.index: cell.source for cell in notebook.cells},
                 {cell.index: layout.tags(cell.index) for cell in layout.cells} if layout else {},
-                layout.metadata if layout else {}, _code_of)
+                layout.metadata if layout else {}, code_of)
         except SuppressionError as error:
             return CheckedNotebook(NotebookReport(path=path, error=str(error)))
         chosen, suppressed = result.kept, result.count
@@ -204,13 +205,6 @@ def _checked(notebook: Notebook, path: str, settings: Settings,
     if settings.file_positions and layout is not None:
         positions = tuple(_position(layout, found) for found in chosen)
     return CheckedNotebook(shown, _cited_sources(notebook, chosen), suppressed, positions)
-
-
-def _code_of(code_or_name: str) -> str | None:
-    from .rules import find_rule
-
-    rule = find_rule(code_or_name)
-    return rule.code if rule is not None else None
 
 
 def _chosen(findings: tuple[Finding, ...], settings: Settings) -> list[Finding]:

@@ -24,6 +24,7 @@ from .paths import select_notebooks
 from .report import FORMATS, Run
 from .report.progress import Progress
 from .report.progress import wanted as progress_wanted
+from .rule_codes import code_of, to_codes
 
 if TYPE_CHECKING:
     from .cache import ResultCache
@@ -205,7 +206,7 @@ def _cache(option: str | None, settings: config.Config,
 def _clean(option: str | None) -> int:
     try:
         found = config.find(["."])
-        settings = config.load(found, _code_of) if found else config.Config(root=os.getcwd())
+        settings = config.load(found, code_of) if found else config.Config(root=os.getcwd())
     except config.ConfigError as error:
         print(f"nbscope: {error}", file=sys.stderr)
         return 2
@@ -226,7 +227,7 @@ def _clean(option: str | None) -> int:
 def _configuration(args: argparse.Namespace) -> config.Config:
     """The configuration file's settings, with the command line's options in their place."""
     found = args.config or (None if args.no_config else config.find(args.paths))
-    settings = config.load(found, _code_of) if found else config.Config(root=os.getcwd())
+    settings = config.load(found, code_of) if found else config.Config(root=os.getcwd())
     changes: dict[str, object] = {}
     if args.select is not None:
         changes["select"] = _codes(args.select)
@@ -316,26 +317,13 @@ def _analyse_all(paths: list[str], settings: Settings, jobs: int,
         yield from pool.map(check, paths, chunksize=8)
 
 
-def _code_of(code_or_name: str) -> str | None:
-    from .rules import find_rule
-
-    rule = find_rule(code_or_name)
-    return rule.code if rule is not None else None
-
-
 def _codes(text: str) -> frozenset[str]:
     if not text.strip(", "):
         raise ValueError("--select and --ignore need at least one rule code")
-    codes = set()
-    for part in text.split(","):
-        part = part.strip()
-        if not part:
-            continue
-        code = _code_of(part)
-        if code is None:
-            raise ValueError(f"unknown rule {part!r} (see `nbscope rule` for the list)")
-        codes.add(code)
-    return frozenset(codes)
+    codes, unknown = to_codes(text.split(","))
+    if unknown is not None:
+        raise ValueError(f"unknown rule {unknown!r} (see `nbscope rule` for the list)")
+    return codes
 
 
 def _rule(code: str | None) -> int:

@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .rule_codes import CodeOf, to_codes
+
 FAIL_ON = ("error", "warning", "info", "never")
 SAVED_SESSION = ("error", "warn", "off")
 PYPROJECT = "pyproject.toml"
@@ -45,7 +47,6 @@ class Config:
     cache_dir: str | None = None  # None: the default place (see ``cache.default_location``)
 
 
-CodeOf = Callable[[str], "str | None"]
 
 
 def find(paths: Sequence[str]) -> str | None:
@@ -125,13 +126,10 @@ def _strings(value: Any, where: str) -> list[str]:
 
 
 def _codes(value: Any, where: str, root: str, code_of: CodeOf) -> frozenset[str]:
-    codes = set()
-    for entry in _strings(value, where):
-        code = code_of(entry)
-        if code is None:
-            raise ConfigError(f"{where}: unknown rule {entry!r} (see `nbscope rule`)")
-        codes.add(code)
-    return frozenset(codes)
+    codes, unknown = to_codes(_strings(value, where), code_of, skip_blank=False)
+    if unknown is not None:
+        raise ConfigError(f"{where}: unknown rule {unknown!r} (see `nbscope rule`)")
+    return codes
 
 
 def _globs(value: Any, where: str, root: str, code_of: CodeOf) -> tuple[str, ...]:

@@ -16,11 +16,12 @@ say nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .findings import Finding
+from .rule_codes import CodeOf, to_codes
 from .transform import normalize_newlines
 
 TAG = "nbscope-ignore"
@@ -28,7 +29,6 @@ _NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]
                    re.IGNORECASE)
 ALL: frozenset[str] = frozenset({"*"})  # every rule
 
-CodeOf = Callable[[str], "str | None"]  # a rule's code from a code or name, None if unknown
 
 
 class SuppressionError(ValueError):
@@ -111,14 +111,8 @@ def _metadata_codes(metadata: Mapping[str, Any], code_of: CodeOf) -> frozenset[s
     return frozenset(_known(entries, 'notebook metadata "nbscope" "ignore"', code_of)) or None
 
 
-def _known(entries: list[str], where: str, code_of: CodeOf) -> set[str]:
-    codes = set()
-    for entry in entries:
-        entry = entry.strip()
-        if not entry:
-            continue
-        code = code_of(entry)
-        if code is None:
-            raise SuppressionError(f"{where}: unknown rule {entry!r} (see `nbscope rule`)")
-        codes.add(code)
+def _known(entries: list[str], where: str, code_of: CodeOf) -> frozenset[str]:
+    codes, unknown = to_codes(entries, code_of)
+    if unknown is not None:
+        raise SuppressionError(f"{where}: unknown rule {unknown!r} (see `nbscope rule`)")
     return codes
