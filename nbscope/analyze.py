@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .dataflow.cellfacts import CellFacts, literal_iterables
 from .dataflow.ipython import build_cell
-from .dataflow.ir import BindingKind, Catch, Resolve
+from .dataflow.ir import BindingKind, Catch, Resolve, Site
 from .dataflow.replay import Replay, Status, Verdict, fresh_state
 from .environment import Environment, NoEnvironment
 from .findings import Cause, Finding, FirstFailure, NotebookReport, Severity
@@ -71,23 +71,26 @@ def _position(finding: Finding) -> tuple[int, int, int, str, str]:
             finding.name or "")
 
 
-def _line_column(verdict: Verdict) -> tuple[int, int]:
+def _failing_site(verdict: Verdict) -> Site:
     """Where in its cell the failing read runs: the call that reaches it, if any."""
-    span = (verdict.calls[0].site if verdict.calls else verdict.use.site).span
+    return verdict.calls[0].site if verdict.calls else verdict.use.site
+
+
+def _line_column(verdict: Verdict) -> tuple[int, int]:
+    span = _failing_site(verdict).span
     return (span.line, span.column) if span else (0, 0)
 
 
+def _stops_run_all(verdict: Verdict) -> bool:
+    """A certain, uncaught failing read: its cell stops there whenever it runs."""
+    return (verdict.status is Status.UNBOUND and verdict.certain
+            and verdict.use.catch is Catch.NONE and not _judged_alone(verdict))
+
+
 def _stops(verdicts: list[Verdict]) -> set[tuple[int, int, int]]:
-    """Where a cell certainly stops: each certain, uncaught failing read (or the call
-    that makes it), as (cell, line, column)."""
-    stops = set()
-    for verdict in verdicts:
-        if (verdict.status is Status.UNBOUND and verdict.certain
-                and verdict.use.catch is Catch.NONE and not _judged_alone(verdict)):
-            at = verdict.calls[0].site if verdict.calls else verdict.use.site
-            if at.span is not None:
-                stops.add((at.cell, at.span.line, at.span.column))
-    return stops
+    """Where cells certainly stop, as (cell, line, column)."""
+    sites = (_failing_site(v) for v in verdicts if _stops_run_all(v))
+    return {(at.cell, at.span.line, at.span.column) for at in sites if at.span is not None}
 
 
 def _judged_alone(verdict: Verdict) -> bool:
@@ -100,8 +103,7 @@ def _first_failure(cells: list[CellFacts], verdicts: list[Verdict],
                    findings: list[Finding]) -> FirstFailure | None:
     """The first cell where Run All certainly stops: a syntax error, an import of a name
     the notebook's own module lacks (ImportError), or a certain NameError."""
-    failing = next((v for v in verdicts if v.status is Status.UNBOUND and v.certain
-                    and v.use.catch is Catch.NONE and not _judged_alone(v)), None)
+    failing = next((v for v in verdicts if _stops_run_all(v)), None)
     broken = next((c for c in cells if c.syntax_error is not None), None)
     if broken is not None and (failing is None or broken.cell <= failing.cell):
         return FirstFailure(broken.cell, None, "SyntaxError")
