@@ -17,6 +17,7 @@ from typing import NamedTuple
 from ..dataflow.cellfacts import CellFacts, ImportSite
 from ..dataflow.ir import Site
 from ..findings import Cause, Finding, Severity
+from ..packages import Package, modules_of, package_for, platform_of
 from .base import Facts, Message, Rule
 from .typo import edit_distance
 
@@ -31,15 +32,25 @@ RULE = Rule(
 ## What it does
 Finds imports of modules that are not built in, not in the standard library,
 not installed, not a file or folder beside the notebook (or on a `sys.path`
-entry it adds), and not written by an earlier cell (`%%writefile`, `!wget`).
-Well-known third-party packages that are merely not installed where nbscope
-runs are not reported. It is an error when the notebook itself shows the module
-was missing (a saved `ModuleNotFoundError` for it) or that it works with uploaded
-files (`files.upload()`, `drive.mount()`), and a warning otherwise: the module may
-be a package that is simply not installed here. A cell that installs packages, or
-a `pip install` line naming the module (even commented out), also keeps it a
-warning. Python 2 module names (`cPickle`) and near misses of a standard-library
-module (`Random`, `randon`) are errors that name the module meant.
+entry it adds), and not written, fetched, built or installed by an earlier cell
+(`%%writefile`, `!wget`, `!f2py -m`, `!protoc --python_out`, a `pip install` of
+the package that brings it, `httpimport`'s remote imports), nor a platform module
+of a managed runtime (AWS Glue's `awsglue`, Kaggle's `kaggle_secrets`).
+
+A known PyPI package that is merely not installed where nbscope runs is an
+`info` that names the package to install, which often differs from the import
+name (`win32com` -> `%pip install pywin32`); very common packages (`numpy`,
+`torch`) are not reported at all. It is a warning when a saved
+`ModuleNotFoundError` shows the package missing where the notebook last ran too,
+or when the cell that installs it comes below the import.
+
+Any other module is a helper module that is not there. It is an error when the
+notebook itself shows the module was missing (a saved `ModuleNotFoundError` for
+it) or that it works with uploaded files (`files.upload()`, `drive.mount()`),
+and a warning otherwise; a cell that installs packages (which may bring it as a
+dependency) is named. Python 2 module names (`cPickle`) and near misses of a
+standard-library module (`Random`, `randon`) are errors that name the module
+meant.
 
 ## Why is this bad?
 These are helper modules (`utils.py`, `config.py`) that lived next to the
@@ -54,7 +65,8 @@ from my_helpers import clean_text
 ```
 
 ## Use instead
-Commit `my_helpers.py` beside the notebook, or write it from a cell:
+Commit `my_helpers.py` beside the notebook, or write it from a cell (and install
+a package in a cell above: `%pip install pywin32`):
 ```python
 %%writefile my_helpers.py
 def clean_text(text):
@@ -151,14 +163,20 @@ def module_missing(facts: Facts, module: str, cell: int) -> bool:
         return False
     if facts.notebook.is_colab and top in COLAB_PREINSTALLED:
         return False
+    if platform_of(module) is not None and saved_module_error(facts, top) is None:
+        return False  # a managed runtime's own module (AWS Glue's ``awsglue``)
     paths: list[str] = []
+    sources = tuple(path for cell_facts in facts.cell_facts.values()
+                    for path in cell_facts.written_files if path.endswith(".pyx"))
     for cell_facts in facts.cell_facts.values():
         if cell_facts.unnamed_sys_path:
             return False  # a folder nbscope cannot name joins sys.path
         paths.extend(cell_facts.sys_path_folders)
         # Shell commands in the importing cell itself run before its Python does.
-        if cell_facts.cell <= cell and _writes_module(cell_facts, top):
+        if cell_facts.cell <= cell and _writes_module(cell_facts, top, sources):
             return False
+    if top != "httpimport" and _remote_imports(facts, cell):
+        return False
     return facts.modules.module_missing(module, tuple(paths))
 
 
@@ -172,10 +190,25 @@ COLAB_PREINSTALLED = frozenset({
     "tensorboard", "namex", "opt_einsum", "gin", "promise", "dm_tree", "etils",
 })
 _FETCHERS = ("unzip", "tar ", "git clone", "gdown", "cp ", "mv ", "7z ", "rsync", "svn ")
+# ``httpimport`` calls that make modules importable from a URL (``with remote_repo(url):``).
+_REMOTE_IMPORTERS = ("remote_repo", "github_repo", "gitlab_repo", "bitbucket_repo",
+                     "add_remote_repo", "load(", "pypi_repo")
 
 
-def _writes_module(ir: CellFacts, top: str) -> bool:
-    """Whether a cell may have written module ``top`` (``%%writefile``, ``!wget``, ``!unzip``)."""
+def _remote_imports(facts: Facts, cell: int) -> bool:
+    """Whether ``httpimport`` may load modules from a URL by ``cell`` (in it or above):
+    what it loads is nowhere nbscope can look."""
+    for code in facts.notebook.code_cells:
+        if code.index <= cell and "httpimport" in code.source and any(
+                call in code.source for call in _REMOTE_IMPORTERS):
+            return True
+    return False
+
+
+def _writes_module(ir: CellFacts, top: str, cython_sources: tuple[str, ...] = ()) -> bool:
+    """Whether a cell may have written module ``top`` (``%%writefile``, ``!wget``, ``!unzip``),
+    installed it (``!pip install`` of a package that brings it) or built it (``!f2py -m``,
+    ``!protoc --python_out``, a Cython build)."""
     for path in ir.written_files:
         base = path.replace("\\", "/").split("/")
         if top + ".py" in base or top in base[:-1]:
@@ -184,12 +217,58 @@ def _writes_module(ir: CellFacts, top: str) -> bool:
     for command in ir.shell_commands:
         if any(fetcher in command for fetcher in _FETCHERS):
             return True
-        if ("install" in command and (wanted in _normalized(command) or "git+" in command
-                                      or " -r " in command or "-e " in command)):
-            return True  # ``pip install`` of it (or of something that may contain it)
+        if "install" in command and _installs(command, wanted):
+            return True
         if top in command and (".py" in command or "wget" in command or "curl" in command):
             return True
+        if top in _built_modules(command, cython_sources):
+            return True
     return False
+
+
+def _installs(command: str, wanted: str) -> bool:
+    """Whether a ``pip install`` line may bring module ``wanted`` (normalized): it names it,
+    or a package that brings it (``pywin32`` brings ``win32com``), or something nbscope
+    cannot list (a ``git+`` URL, a requirements file, an editable folder)."""
+    if wanted in _normalized(command) or "git+" in command or " -r " in command \
+            or "-e " in command:
+        return True
+    return _names_package(command, wanted)
+
+
+def _names_package(command: str, wanted: str) -> bool:
+    """Whether an install line names module ``wanted`` (normalized) or a package that brings
+    it by the package table (``pip install pywin32`` brings ``win32com``)."""
+    words = [word.split("==")[0].split(">")[0].split("<")[0].split("[")[0]
+             for word in command.split() if not word.startswith("-")]
+    return any(wanted in modules_of(word) for word in words if word)
+
+
+def _installed_below(facts: Facts, cell: int, top: str) -> int | None:
+    """The first cell below ``cell`` whose install line names ``top`` or its package."""
+    wanted = _normalized(top)
+    for cell_facts in sorted(facts.cell_facts.values(), key=lambda c: c.cell):
+        if cell_facts.cell > cell and any(
+                "install" in command and _names_package(command, wanted)
+                for command in cell_facts.shell_commands):
+            return cell_facts.cell
+    return None
+
+
+def _built_modules(command: str, cython_sources: tuple[str, ...]) -> set[str]:
+    """Modules a shell command builds: ``f2py ... -m NAME``, ``protoc --python_out``
+    (``X.proto`` gives ``X_pb2``), a Cython build of a ``.pyx`` a cell wrote."""
+    words = command.split()
+    built: set[str] = set()
+    if any(word.endswith("f2py") for word in words) and "-m" in words[:-1]:
+        built.add(words[words.index("-m") + 1])
+    if any(word.endswith("protoc") for word in words) and "--python_out" in command:
+        built.update(word.rpartition("/")[2][:-len(".proto")] + "_pb2"
+                     for word in words if word.endswith(".proto"))
+    if "build_ext" in command or "cythonize" in command:
+        built.update(path.replace("\\", "/").rpartition("/")[2][:-len(".pyx")]
+                     for path in cython_sources)
+    return built
 
 
 def _normalized(text: str) -> str:
@@ -228,10 +307,46 @@ _NOWHERE = ("no module `{top}` is installed here, in the standard library, besid
             "notebook, or written by a cell above")
 NO_EVIDENCE = Message(
     "missing-module/not-found",
-    "`{module}` cannot be found: " + _NOWHERE + ". If it is a helper module, it is missing "
-    "from beside the notebook; if it is a package, it is not installed where nbscope ran.",
-    "Commit `{top}.py` beside the notebook if it is yours, or install the package (and ignore "
-    "this rule with `--ignore NS005` in environments without it).")
+    "`{module}` cannot be found: " + _NOWHERE + "; nor is `{top}` the import name of a "
+    "package nbscope knows from PyPI, so it is most likely a helper module that was beside "
+    "the notebook on its author's machine and is not shipped with it.",
+    "Commit `{top}.py` (or the `{top}/` package) beside the notebook, or write it from a cell "
+    "with `%%writefile {top}.py`; if it is a package after all, install it in a cell above "
+    "with `%pip install`.")
+INSTALLED_BELOW = Message(
+    "missing-module/installed-below",
+    "`{module}` is not installed where nbscope ran, and the cell that installs `{dist}`, "
+    "which brings `{top}`, is cell {below}, below this one: Restart & Run All in a fresh "
+    "environment reaches this import first and raises ModuleNotFoundError.",
+    "Move the `pip install` of cell {below} above this cell (installs belong at the top "
+    "of a notebook).")
+INSTALLS_OTHERS = Message(
+    "missing-module/not-found-installs",
+    "`{module}` cannot be found: " + _NOWHERE + ", and `{top}` is not the import name of a "
+    "package nbscope knows from PyPI; cell {install_cell} installs packages (`{command}`), "
+    "and one of them may bring it as a dependency.",
+    "If `{top}` comes with a package cell {install_cell} installs, nothing is to be done; "
+    "otherwise commit `{top}.py` beside the notebook, or install the package that provides "
+    "it with `%pip install` in a cell above.")
+_PACKAGE = ("`{module}` is not installed where nbscope ran, and no cell above installs it: "
+            "`{top}` is the import name of the PyPI package `{dist}`{renamed}.")
+PACKAGE = Message(
+    "missing-module/package-not-installed",
+    _PACKAGE + " In an environment without it, this line raises ModuleNotFoundError and the "
+    "names it imports stay undefined.",
+    "Install it before this cell runs: add `%pip install {dist}` in a cell above, or list "
+    "`{dist}` in the project's requirements{platform}.")
+PACKAGE_SAVED = Message(
+    "missing-module/package-saved-error",
+    _PACKAGE + " {evidence}: it was not installed where the notebook last ran either, so "
+    "this line raises ModuleNotFoundError and the names it imports stay undefined.",
+    "Install it before this cell runs: add `%pip install {dist}` in a cell above, or list "
+    "`{dist}` in the project's requirements{platform}.")
+PLATFORM = Message(
+    "missing-module/platform-module",
+    "`{module}` is a module of the {runtime} runtime, on no package index; {evidence}, so the "
+    "notebook last ran outside {runtime}, where this line raises ModuleNotFoundError.",
+    "Run the notebook on {runtime}, where `{top}` is provided.")
 SAVED_ERROR = Message(
     "missing-module/saved-error",
     "`{module}` cannot be imported: " + _NOWHERE + ", and {evidence}: it was missing when the "
@@ -273,16 +388,60 @@ def finding(facts: Facts, record: ImportSite, evidence: UploadEvidence | None) -
     if standard is not None:
         return _standard_finding(facts, record, top, *standard)
     fields = {"module": record.module, "top": top, "evidence": evidence and evidence.text}
+    runtime = platform_of(record.module)
+    if runtime is not None and evidence is not None:
+        return facts.finding(RULE, top, record.site, PLATFORM, {**fields, "runtime": runtime},
+                             severity=Severity.WARNING)
+    package = package_for(record.module)
+    below = _installed_below(facts, record.site.cell, top)
+    if below is not None:
+        fields.update(below=below, dist=package.distribution if package else top)
+        return facts.finding(RULE, top, record.site, INSTALLED_BELOW, fields,
+                             severity=Severity.WARNING)
+    if package is not None:
+        return _package_finding(facts, record, top, package)
     added = _path_addition(facts, record)
     if added is not None and (evidence is None or evidence.saved_error is None):
         return _expected_from_path(facts, record, top, *added)
     if evidence is None:
+        install = _install_command(facts, record.site.cell, top)
+        if install is not None:
+            fields.update(install_cell=install[0], command=install[1])
+            return facts.finding(RULE, top, record.site, INSTALLS_OTHERS, fields,
+                                 severity=Severity.WARNING)
         return facts.finding(RULE, top, record.site, NO_EVIDENCE, fields,
                              severity=Severity.WARNING)
     if evidence.saved_error is not None:  # a saved ModuleNotFoundError: helper or package
         return facts.finding(RULE, top, record.site, SAVED_ERROR, fields)
     message = HELPER_COLAB if facts.notebook.is_colab else HELPER
     return facts.finding(RULE, top, record.site, message, fields)
+
+
+def _install_command(facts: Facts, cell: int, top: str) -> tuple[int, str] | None:
+    """The first ``pip install`` (or conda) line of the notebook, and its cell: the packages
+    it installs may bring ``top``."""
+    for cell_facts in sorted(facts.cell_facts.values(), key=lambda c: c.cell):
+        for command in cell_facts.shell_commands:
+            if "install" in command:
+                return cell_facts.cell, " ".join(command.split())
+    return None
+
+
+def _package_finding(facts: Facts, record: ImportSite, top: str, package: Package) -> Finding:
+    """A package that is not installed here: info, or a warning when the saved outputs show
+    it missing where the notebook last ran too (never an error: no cell-order problem)."""
+    saved = saved_module_error(facts, top)
+    fields = {
+        "module": record.module, "top": top, "dist": package.distribution,
+        "renamed": " (its package name differs from the module's)" if package.renamed else "",
+        "platform": f"; it installs on {package.platform} only" if package.platform else "",
+        "evidence": saved is not None
+        and f"Cell {saved}'s saved output shows ModuleNotFoundError for it",
+    }
+    message, severity = ((PACKAGE, Severity.INFO) if saved is None
+                         else (PACKAGE_SAVED, Severity.WARNING))
+    return facts.finding(RULE, top, record.site, message, fields, severity=severity,
+                         suggestion=package.install_line)
 
 
 EXPECTED_FROM_PATH = Message(
