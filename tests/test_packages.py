@@ -177,3 +177,23 @@ def test_a_platform_module_missing_in_the_saved_run_says_where_it_runs(tmp_path:
     [found] = modules(list(check_notebook(notebook, Workspace(str(tmp_path))).findings))
     assert found.message_key == "missing-module/platform-module"
     assert "AWS Glue" in found.message and found.severity is Severity.WARNING
+
+
+def test_an_install_below_must_bring_that_very_module(tmp_path: Path) -> None:
+    found = modules(check(tmp_path, "from spire.xls import Workbook",
+                          "from spire.pdf import PdfDocument", "!pip install spire.pdf"))
+    assert [(f.cell, f.message_key) for f in found] == [
+        (1, "missing-module/package-not-installed"), (2, "missing-module/installed-below")]
+    assert found[0].suggestion == "%pip install Spire.Xls"
+
+
+def test_a_commented_out_install_is_named(tmp_path: Path) -> None:
+    [found] = modules(check(tmp_path, "#! pip install datasets theano==1.0", "import theano"))
+    assert found.message_key == "missing-module/package-install-commented"
+    assert "cell 1" in found.message and "`#! pip install datasets theano==1.0`" in found.message
+    assert "Uncomment the `pip install` line of cell 1" in (found.fix or "")
+
+
+def test_a_subpackage_shipped_apart_names_its_own_distribution() -> None:
+    assert package_for("optimum.intel.neural_compressor").distribution == "optimum-intel"
+    assert package_for("optimum.onnxruntime").distribution == "optimum"

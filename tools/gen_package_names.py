@@ -65,6 +65,8 @@ CURATED_RENAMED = {
     "google.cloud.bigquery": "google-cloud-bigquery", "umap": "umap-learn",
     "faiss": "faiss-cpu", "Bio": "biopython", "sentence_transformers": "sentence-transformers",
     "pytesseract": "pytesseract", "tflite_runtime": "tflite-runtime",
+    "optimum.intel": "optimum-intel", "optimum.habana": "optimum-habana",
+    "optimum.neuron": "optimum-neuron",
 }
 
 # Hyphenated project names are kept from this many of the most downloaded only.

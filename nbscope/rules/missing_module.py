@@ -14,10 +14,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ..dataflow.cellfacts import CellFacts, ImportSite
+from ..dataflow.cellfacts import ImportSite
 from ..dataflow.ir import Site
 from ..findings import Cause, Finding, Severity
-from ..packages import Package, modules_of, package_for, platform_of
+from ..packages import Package, package_for, platform_of
+from . import module_sources
 from .base import Facts, Message, Rule
 from .typo import edit_distance
 
@@ -148,10 +149,10 @@ def mentions_install(facts: Facts, top: str) -> bool:
     if any("install" in command for cell in facts.cell_facts.values()
            for command in cell.shell_commands):
         return True
-    wanted = _normalized(top)
+    wanted = module_sources.normalized(top)
     for cell in facts.notebook.code_cells:
         for line in cell.source.splitlines():
-            if "install" in line and wanted in _normalized(line):
+            if "install" in line and wanted in module_sources.normalized(line):
                 return True
     return False
 
@@ -173,9 +174,9 @@ def module_missing(facts: Facts, module: str, cell: int) -> bool:
             return False  # a folder nbscope cannot name joins sys.path
         paths.extend(cell_facts.sys_path_folders)
         # Shell commands in the importing cell itself run before its Python does.
-        if cell_facts.cell <= cell and _writes_module(cell_facts, top, sources):
+        if cell_facts.cell <= cell and module_sources.writes_module(cell_facts, top, sources):
             return False
-    if top != "httpimport" and _remote_imports(facts, cell):
+    if top != "httpimport" and module_sources.remote_imports(facts, cell):
         return False
     return facts.modules.module_missing(module, tuple(paths))
 
@@ -189,93 +190,6 @@ COLAB_PREINSTALLED = frozenset({
     "geopandas", "folium", "gdown", "kagglehub", "humanize", "multipledispatch", "portpicker",
     "tensorboard", "namex", "opt_einsum", "gin", "promise", "dm_tree", "etils",
 })
-_FETCHERS = ("unzip", "tar ", "git clone", "gdown", "cp ", "mv ", "7z ", "rsync", "svn ")
-# ``httpimport`` calls that make modules importable from a URL (``with remote_repo(url):``).
-_REMOTE_IMPORTERS = ("remote_repo", "github_repo", "gitlab_repo", "bitbucket_repo",
-                     "add_remote_repo", "load(", "pypi_repo")
-
-
-def _remote_imports(facts: Facts, cell: int) -> bool:
-    """Whether ``httpimport`` may load modules from a URL by ``cell`` (in it or above):
-    what it loads is nowhere nbscope can look."""
-    for code in facts.notebook.code_cells:
-        if code.index <= cell and "httpimport" in code.source and any(
-                call in code.source for call in _REMOTE_IMPORTERS):
-            return True
-    return False
-
-
-def _writes_module(ir: CellFacts, top: str, cython_sources: tuple[str, ...] = ()) -> bool:
-    """Whether a cell may have written module ``top`` (``%%writefile``, ``!wget``, ``!unzip``),
-    installed it (``!pip install`` of a package that brings it) or built it (``!f2py -m``,
-    ``!protoc --python_out``, a Cython build)."""
-    for path in ir.written_files:
-        base = path.replace("\\", "/").split("/")
-        if top + ".py" in base or top in base[:-1]:
-            return True
-    wanted = _normalized(top)
-    for command in ir.shell_commands:
-        if any(fetcher in command for fetcher in _FETCHERS):
-            return True
-        if "install" in command and _installs(command, wanted):
-            return True
-        if top in command and (".py" in command or "wget" in command or "curl" in command):
-            return True
-        if top in _built_modules(command, cython_sources):
-            return True
-    return False
-
-
-def _installs(command: str, wanted: str) -> bool:
-    """Whether a ``pip install`` line may bring module ``wanted`` (normalized): it names it,
-    or a package that brings it (``pywin32`` brings ``win32com``), or something nbscope
-    cannot list (a ``git+`` URL, a requirements file, an editable folder)."""
-    if wanted in _normalized(command) or "git+" in command or " -r " in command \
-            or "-e " in command:
-        return True
-    return _names_package(command, wanted)
-
-
-def _names_package(command: str, wanted: str) -> bool:
-    """Whether an install line names module ``wanted`` (normalized) or a package that brings
-    it by the package table (``pip install pywin32`` brings ``win32com``)."""
-    words = [word.split("==")[0].split(">")[0].split("<")[0].split("[")[0]
-             for word in command.split() if not word.startswith("-")]
-    return any(wanted in modules_of(word) for word in words if word)
-
-
-def _installed_below(facts: Facts, cell: int, top: str) -> int | None:
-    """The first cell below ``cell`` whose install line names ``top`` or its package."""
-    wanted = _normalized(top)
-    for cell_facts in sorted(facts.cell_facts.values(), key=lambda c: c.cell):
-        if cell_facts.cell > cell and any(
-                "install" in command and _names_package(command, wanted)
-                for command in cell_facts.shell_commands):
-            return cell_facts.cell
-    return None
-
-
-def _built_modules(command: str, cython_sources: tuple[str, ...]) -> set[str]:
-    """Modules a shell command builds: ``f2py ... -m NAME``, ``protoc --python_out``
-    (``X.proto`` gives ``X_pb2``), a Cython build of a ``.pyx`` a cell wrote."""
-    words = command.split()
-    built: set[str] = set()
-    if any(word.endswith("f2py") for word in words) and "-m" in words[:-1]:
-        built.add(words[words.index("-m") + 1])
-    if any(word.endswith("protoc") for word in words) and "--python_out" in command:
-        built.update(word.rpartition("/")[2][:-len(".proto")] + "_pb2"
-                     for word in words if word.endswith(".proto"))
-    if "build_ext" in command or "cythonize" in command:
-        built.update(path.replace("\\", "/").rpartition("/")[2][:-len(".pyx")]
-                     for path in cython_sources)
-    return built
-
-
-def _normalized(text: str) -> str:
-    """Package spelling as pip compares it: ``tensorflow-docs`` finds ``tensorflow_docs``."""
-    return text.lower().replace("-", "_").replace(".", "_")
-
-
 class StandardName(NamedTuple):
     """The standard-library module an import meant, and whether it is the module's
     Python 2 name (else a misspelling)."""
@@ -342,6 +256,14 @@ PACKAGE_SAVED = Message(
     "this line raises ModuleNotFoundError and the names it imports stay undefined.",
     "Install it before this cell runs: add `%pip install {dist}` in a cell above, or list "
     "`{dist}` in the project's requirements{platform}.")
+PACKAGE_COMMENTED = Message(
+    "missing-module/package-install-commented",
+    "`{module}` is not installed where nbscope ran: `{top}` is the import name of the PyPI "
+    "package `{dist}`{renamed}, and the line of cell {install_cell} that would install it "
+    "is commented out (`{command}`). In an environment without it, this line raises "
+    "ModuleNotFoundError and the names it imports stay undefined.",
+    "Uncomment the `pip install` line of cell {install_cell} (or add `%pip install {dist}` "
+    "in a cell above){platform}.")
 PLATFORM = Message(
     "missing-module/platform-module",
     "`{module}` is a module of the {runtime} runtime, on no package index; {evidence}, so the "
@@ -393,7 +315,7 @@ def finding(facts: Facts, record: ImportSite, evidence: UploadEvidence | None) -
         return facts.finding(RULE, top, record.site, PLATFORM, {**fields, "runtime": runtime},
                              severity=Severity.WARNING)
     package = package_for(record.module)
-    below = _installed_below(facts, record.site.cell, top)
+    below = module_sources.installed_below(facts, record.site.cell, record.module)
     if below is not None:
         fields.update(below=below, dist=package.distribution if package else top)
         return facts.finding(RULE, top, record.site, INSTALLED_BELOW, fields,
@@ -404,7 +326,7 @@ def finding(facts: Facts, record: ImportSite, evidence: UploadEvidence | None) -
     if added is not None and (evidence is None or evidence.saved_error is None):
         return _expected_from_path(facts, record, top, *added)
     if evidence is None:
-        install = _install_command(facts, record.site.cell, top)
+        install = module_sources.install_command(facts, record.site.cell, top)
         if install is not None:
             fields.update(install_cell=install[0], command=install[1])
             return facts.finding(RULE, top, record.site, INSTALLS_OTHERS, fields,
@@ -415,16 +337,6 @@ def finding(facts: Facts, record: ImportSite, evidence: UploadEvidence | None) -
         return facts.finding(RULE, top, record.site, SAVED_ERROR, fields)
     message = HELPER_COLAB if facts.notebook.is_colab else HELPER
     return facts.finding(RULE, top, record.site, message, fields)
-
-
-def _install_command(facts: Facts, cell: int, top: str) -> tuple[int, str] | None:
-    """The first ``pip install`` (or conda) line of the notebook, and its cell: the packages
-    it installs may bring ``top``."""
-    for cell_facts in sorted(facts.cell_facts.values(), key=lambda c: c.cell):
-        for command in cell_facts.shell_commands:
-            if "install" in command:
-                return cell_facts.cell, " ".join(command.split())
-    return None
 
 
 def _package_finding(facts: Facts, record: ImportSite, top: str, package: Package) -> Finding:
@@ -440,6 +352,10 @@ def _package_finding(facts: Facts, record: ImportSite, top: str, package: Packag
     }
     message, severity = ((PACKAGE, Severity.INFO) if saved is None
                          else (PACKAGE_SAVED, Severity.WARNING))
+    commented = module_sources.commented_install(facts, record.site.cell, package)
+    if commented is not None and saved is None:
+        message = PACKAGE_COMMENTED
+        fields.update(install_cell=commented[0], command=commented[1])
     return facts.finding(RULE, top, record.site, message, fields, severity=severity,
                          suggestion=package.install_line)
 
