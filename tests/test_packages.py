@@ -197,3 +197,17 @@ def test_a_commented_out_install_is_named(tmp_path: Path) -> None:
 def test_a_subpackage_shipped_apart_names_its_own_distribution() -> None:
     assert package_for("optimum.intel.neural_compressor").distribution == "optimum-intel"
     assert package_for("optimum.onnxruntime").distribution == "optimum"
+
+
+def test_an_install_of_other_packages_below_is_no_hint(tmp_path: Path) -> None:
+    [found] = modules(check(tmp_path, "from banet.geo import x", "!pip install FireHR"))
+    assert found.message_key == "missing-module/not-found"
+
+
+def test_the_hint_names_a_python_install_not_a_system_one(tmp_path: Path) -> None:
+    [found] = modules(check(tmp_path, "!sudo apt install -q libportaudio2\n"
+                                      "!pip install -q tflite-model-maker",
+                            "from tensorflow_examples.lite import x"))
+    assert "(`pip install -q tflite-model-maker`)" in found.message
+    [system] = modules(check(tmp_path, "!apt install libx", "import banet"))
+    assert system.message_key == "missing-module/not-found"

@@ -326,7 +326,7 @@ def finding(facts: Facts, record: ImportSite, evidence: UploadEvidence | None) -
     if added is not None and (evidence is None or evidence.saved_error is None):
         return _expected_from_path(facts, record, top, *added)
     if evidence is None:
-        install = module_sources.install_command(facts, record.site.cell, top)
+        install = module_sources.install_command(facts, record.site.cell)
         if install is not None:
             fields.update(install_cell=install[0], command=install[1])
             return facts.finding(RULE, top, record.site, INSTALLS_OTHERS, fields,

@@ -13,6 +13,7 @@ from ..dataflow.cellfacts import CellFacts
 from ..packages import Package, modules_of, package_for
 from .base import Facts
 
+_PACKAGE_MANAGERS = frozenset({"pip", "pip3", "conda", "mamba", "micromamba", "uv", "poetry"})
 _FETCHERS = ("unzip", "tar ", "git clone", "gdown", "cp ", "mv ", "7z ", "rsync", "svn ")
 # ``httpimport`` calls that make modules importable from a URL (``with remote_repo(url):``).
 _REMOTE_IMPORTERS = ("remote_repo", "github_repo", "gitlab_repo", "bitbucket_repo",
@@ -109,13 +110,17 @@ def normalized(text: str) -> str:
     return text.lower().replace("-", "_").replace(".", "_")
 
 
-def install_command(facts: Facts, cell: int, top: str) -> tuple[int, str] | None:
-    """The first ``pip install`` (or conda) line of the notebook, and its cell: the packages
-    it installs may bring ``top``."""
+def install_command(facts: Facts, cell: int) -> tuple[int, str] | None:
+    """The first ``pip install`` (or conda) line at or above ``cell``, and its cell: the
+    packages it installs may bring a module nbscope does not know as a dependency."""
     for cell_facts in sorted(facts.cell_facts.values(), key=lambda c: c.cell):
+        if cell_facts.cell > cell:
+            break
         for command in cell_facts.shell_commands:
-            if "install" in command:
-                return cell_facts.cell, " ".join(command.split())
+            words = command.split()
+            # Python package managers only: ``apt install`` brings no Python module.
+            if "install" in words and _PACKAGE_MANAGERS & {w.rpartition("/")[2] for w in words}:
+                return cell_facts.cell, " ".join(words)
     return None
 
 
