@@ -19,6 +19,7 @@ from .rules import not_python, saved_session
 from .rules.base import Facts
 from .rules.explain import explain
 from .rules.per_cell import one_per_name_and_cell
+from .runtimes import injected_names
 
 
 def check_notebook(notebook: Notebook, workspace: Environment | None = None, *,
@@ -37,7 +38,9 @@ def check_notebook(notebook: Notebook, workspace: Environment | None = None, *,
     lowered = [build_cell(cell.index, cell.source, world) for cell in notebook.code_cells]
     programs = [program for program, _ in lowered]
     cell_facts = [cell for _, cell in lowered]
-    provided = ProvidedNames(PROVIDED.extra | extra_builtins) if extra_builtins else PROVIDED
+    injected = extra_builtins | injected_names(
+        notebook, (record.module for cell in cell_facts for record in cell.imports))
+    provided = ProvidedNames(PROVIDED.extra | injected) if injected else PROVIDED
     replay = Replay(provided, literal_iterables(cell_facts))
     state = fresh_state()
     for program in programs:

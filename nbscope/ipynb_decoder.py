@@ -89,12 +89,16 @@ def _document_type(msgspec: Any) -> type:
 
     class Kernelspec(Struct):
         language: Any = UNSET
+        name: Any = UNSET
+        display_name: Any = UNSET
 
     class LanguageInfo(Struct):
         name: Any = UNSET
 
     class Metadata(Struct):
         colab: Present | UnsetType = UNSET
+        databricks: Present | UnsetType = msgspec.field(
+            default=UNSET, name="application/vnd.databricks.v1+notebook")
         kernelspec: Kernelspec | UnsetType = UNSET
         language_info: LanguageInfo | UnsetType = UNSET
 

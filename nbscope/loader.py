@@ -149,6 +149,7 @@ def _build_notebook(document: Any, path: str) -> Notebook:
         nbformat_minor=0 if minor is None else minor,
         language=_language(metadata) or language,
         is_colab=_is_colab(metadata, cells),
+        kernel=_kernel(metadata),
     )
 
 
@@ -158,6 +159,17 @@ def _language(metadata: dict[str, Any]) -> str | None:
         if isinstance(value, str) and value.strip():
             return value.strip().lower()
     return None
+
+
+def _kernel(metadata: dict[str, Any]) -> str | None:
+    """The kernel the notebook was saved from, lowercased (``pysparkkernel pyspark``), or
+    ``databricks`` for a Databricks export; None when the metadata does not say."""
+    if "application/vnd.databricks.v1+notebook" in metadata:
+        return "databricks"
+    spec = _dict(metadata.get("kernelspec"))
+    words = [spec[key].strip().lower() for key in ("name", "display_name")
+             if isinstance(spec.get(key), str) and spec[key].strip()]
+    return " ".join(words) or None
 
 
 def _is_colab(metadata: dict[str, Any], cells: list[Any]) -> bool:

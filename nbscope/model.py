@@ -84,6 +84,7 @@ class Notebook:
     nbformat_minor: int = 5
     language: str | None = None
     is_colab: bool = False
+    kernel: str | None = None  # the kernelspec's name and display name, lowercased
 
     @property
     def code_cells(self) -> tuple[Cell, ...]:

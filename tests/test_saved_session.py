@@ -123,6 +123,16 @@ def test_names_of_an_import_that_failed_are_explained_by_the_missing_module() ->
     assert "upload `my_helpers.py` again after every runtime restart" in found[0].fix
 
 
+def test_names_of_a_package_that_failed_to_import_say_what_to_install() -> None:
+    failure = SavedError("ModuleNotFoundError", "No module named 'win32com'",
+                         ("Cell In[1], line 1",))
+    nb = Notebook("t.ipynb", (cell(1, "from win32com.client import Dispatch", 1, failure),
+                              cell(2, "Dispatch('x')", 2, name_error("Dispatch"))))
+    found = [f for f in check_notebook(nb).findings if f.cell == 2]
+    assert [(f.code, f.name) for f in found] == [("NS005", "Dispatch")]
+    assert "`%pip install pywin32`" in found[0].fix
+
+
 def test_an_error_after_the_binding_line_is_no_failed_definition() -> None:
     failure = SavedError("ValueError", "bad", ("Cell In[1], line 2", "ValueError: bad"))
     nb = Notebook("t.ipynb", (cell(1, "data = 1\nint('x')\n", 1, failure),

@@ -14,9 +14,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ..dataflow.cellfacts import CellFacts, ImportSite
+from ..dataflow.cellfacts import ImportSite
 from ..dataflow.ir import Site
 from ..findings import Cause, Finding, Severity
+from ..packages import Package, package_for, platform_of
+from . import module_sources
 from .base import Facts, Message, Rule
 from .typo import edit_distance
 
@@ -31,15 +33,25 @@ RULE = Rule(
 ## What it does
 Finds imports of modules that are not built in, not in the standard library,
 not installed, not a file or folder beside the notebook (or on a `sys.path`
-entry it adds), and not written by an earlier cell (`%%writefile`, `!wget`).
-Well-known third-party packages that are merely not installed where nbscope
-runs are not reported. It is an error when the notebook itself shows the module
-was missing (a saved `ModuleNotFoundError` for it) or that it works with uploaded
-files (`files.upload()`, `drive.mount()`), and a warning otherwise: the module may
-be a package that is simply not installed here. A cell that installs packages, or
-a `pip install` line naming the module (even commented out), also keeps it a
-warning. Python 2 module names (`cPickle`) and near misses of a standard-library
-module (`Random`, `randon`) are errors that name the module meant.
+entry it adds), and not written, fetched, built or installed by an earlier cell
+(`%%writefile`, `!wget`, `!f2py -m`, `!protoc --python_out`, a `pip install` of
+the package that brings it, `httpimport`'s remote imports), nor a platform module
+of a managed runtime (AWS Glue's `awsglue`, Kaggle's `kaggle_secrets`).
+
+A known PyPI package that is merely not installed where nbscope runs is an
+`info` that names the package to install, which often differs from the import
+name (`win32com` -> `%pip install pywin32`); very common packages (`numpy`,
+`torch`) are not reported at all. It is a warning when a saved
+`ModuleNotFoundError` shows the package missing where the notebook last ran too,
+or when the cell that installs it comes below the import.
+
+Any other module is a helper module that is not there. It is an error when the
+notebook itself shows the module was missing (a saved `ModuleNotFoundError` for
+it) or that it works with uploaded files (`files.upload()`, `drive.mount()`),
+and a warning otherwise; a cell that installs packages (which may bring it as a
+dependency) is named. Python 2 module names (`cPickle`) and near misses of a
+standard-library module (`Random`, `randon`) are errors that name the module
+meant.
 
 ## Why is this bad?
 These are helper modules (`utils.py`, `config.py`) that lived next to the
@@ -54,7 +66,8 @@ from my_helpers import clean_text
 ```
 
 ## Use instead
-Commit `my_helpers.py` beside the notebook, or write it from a cell:
+Commit `my_helpers.py` beside the notebook, or write it from a cell (and install
+a package in a cell above: `%pip install pywin32`):
 ```python
 %%writefile my_helpers.py
 def clean_text(text):
@@ -136,10 +149,10 @@ def mentions_install(facts: Facts, top: str) -> bool:
     if any("install" in command for cell in facts.cell_facts.values()
            for command in cell.shell_commands):
         return True
-    wanted = _normalized(top)
+    wanted = module_sources.normalized(top)
     for cell in facts.notebook.code_cells:
         for line in cell.source.splitlines():
-            if "install" in line and wanted in _normalized(line):
+            if "install" in line and wanted in module_sources.normalized(line):
                 return True
     return False
 
@@ -151,14 +164,20 @@ def module_missing(facts: Facts, module: str, cell: int) -> bool:
         return False
     if facts.notebook.is_colab and top in COLAB_PREINSTALLED:
         return False
+    if platform_of(module) is not None and saved_module_error(facts, top) is None:
+        return False  # a managed runtime's own module (AWS Glue's ``awsglue``)
     paths: list[str] = []
+    sources = tuple(path for cell_facts in facts.cell_facts.values()
+                    for path in cell_facts.written_files if path.endswith(".pyx"))
     for cell_facts in facts.cell_facts.values():
         if cell_facts.unnamed_sys_path:
             return False  # a folder nbscope cannot name joins sys.path
         paths.extend(cell_facts.sys_path_folders)
         # Shell commands in the importing cell itself run before its Python does.
-        if cell_facts.cell <= cell and _writes_module(cell_facts, top):
+        if cell_facts.cell <= cell and module_sources.writes_module(cell_facts, top, sources):
             return False
+    if top != "httpimport" and module_sources.remote_imports(facts, cell):
+        return False
     return facts.modules.module_missing(module, tuple(paths))
 
 
@@ -171,32 +190,6 @@ COLAB_PREINSTALLED = frozenset({
     "geopandas", "folium", "gdown", "kagglehub", "humanize", "multipledispatch", "portpicker",
     "tensorboard", "namex", "opt_einsum", "gin", "promise", "dm_tree", "etils",
 })
-_FETCHERS = ("unzip", "tar ", "git clone", "gdown", "cp ", "mv ", "7z ", "rsync", "svn ")
-
-
-def _writes_module(ir: CellFacts, top: str) -> bool:
-    """Whether a cell may have written module ``top`` (``%%writefile``, ``!wget``, ``!unzip``)."""
-    for path in ir.written_files:
-        base = path.replace("\\", "/").split("/")
-        if top + ".py" in base or top in base[:-1]:
-            return True
-    wanted = _normalized(top)
-    for command in ir.shell_commands:
-        if any(fetcher in command for fetcher in _FETCHERS):
-            return True
-        if ("install" in command and (wanted in _normalized(command) or "git+" in command
-                                      or " -r " in command or "-e " in command)):
-            return True  # ``pip install`` of it (or of something that may contain it)
-        if top in command and (".py" in command or "wget" in command or "curl" in command):
-            return True
-    return False
-
-
-def _normalized(text: str) -> str:
-    """Package spelling as pip compares it: ``tensorflow-docs`` finds ``tensorflow_docs``."""
-    return text.lower().replace("-", "_").replace(".", "_")
-
-
 class StandardName(NamedTuple):
     """The standard-library module an import meant, and whether it is the module's
     Python 2 name (else a misspelling)."""
@@ -228,10 +221,54 @@ _NOWHERE = ("no module `{top}` is installed here, in the standard library, besid
             "notebook, or written by a cell above")
 NO_EVIDENCE = Message(
     "missing-module/not-found",
-    "`{module}` cannot be found: " + _NOWHERE + ". If it is a helper module, it is missing "
-    "from beside the notebook; if it is a package, it is not installed where nbscope ran.",
-    "Commit `{top}.py` beside the notebook if it is yours, or install the package (and ignore "
-    "this rule with `--ignore NS005` in environments without it).")
+    "`{module}` cannot be found: " + _NOWHERE + "; nor is `{top}` the import name of a "
+    "package nbscope knows from PyPI, so it is most likely a helper module that was beside "
+    "the notebook on its author's machine and is not shipped with it.",
+    "Commit `{top}.py` (or the `{top}/` package) beside the notebook, or write it from a cell "
+    "with `%%writefile {top}.py`; if it is a package after all, install it in a cell above "
+    "with `%pip install`.")
+INSTALLED_BELOW = Message(
+    "missing-module/installed-below",
+    "`{module}` is not installed where nbscope ran, and the cell that installs `{dist}`, "
+    "which brings `{top}`, is cell {below}, below this one: Restart & Run All in a fresh "
+    "environment reaches this import first and raises ModuleNotFoundError.",
+    "Move the `pip install` of cell {below} above this cell (installs belong at the top "
+    "of a notebook).")
+INSTALLS_OTHERS = Message(
+    "missing-module/not-found-installs",
+    "`{module}` cannot be found: " + _NOWHERE + ", and `{top}` is not the import name of a "
+    "package nbscope knows from PyPI; cell {install_cell} installs packages (`{command}`), "
+    "and one of them may bring it as a dependency.",
+    "If `{top}` comes with a package cell {install_cell} installs, nothing is to be done; "
+    "otherwise commit `{top}.py` beside the notebook, or install the package that provides "
+    "it with `%pip install` in a cell above.")
+_PACKAGE = ("`{module}` is not installed where nbscope ran, and no cell above installs it: "
+            "`{top}` is the import name of the PyPI package `{dist}`{renamed}.")
+PACKAGE = Message(
+    "missing-module/package-not-installed",
+    _PACKAGE + " In an environment without it, this line raises ModuleNotFoundError and the "
+    "names it imports stay undefined.",
+    "Install it before this cell runs: add `%pip install {dist}` in a cell above, or list "
+    "`{dist}` in the project's requirements{platform}.")
+PACKAGE_SAVED = Message(
+    "missing-module/package-saved-error",
+    _PACKAGE + " {evidence}: it was not installed where the notebook last ran either, so "
+    "this line raises ModuleNotFoundError and the names it imports stay undefined.",
+    "Install it before this cell runs: add `%pip install {dist}` in a cell above, or list "
+    "`{dist}` in the project's requirements{platform}.")
+PACKAGE_COMMENTED = Message(
+    "missing-module/package-install-commented",
+    "`{module}` is not installed where nbscope ran: `{top}` is the import name of the PyPI "
+    "package `{dist}`{renamed}, and the line of cell {install_cell} that would install it "
+    "is commented out (`{command}`). In an environment without it, this line raises "
+    "ModuleNotFoundError and the names it imports stay undefined.",
+    "Uncomment the `pip install` line of cell {install_cell} (or add `%pip install {dist}` "
+    "in a cell above){platform}.")
+PLATFORM = Message(
+    "missing-module/platform-module",
+    "`{module}` is a module of the {runtime} runtime, on no package index; {evidence}, so the "
+    "notebook last ran outside {runtime}, where this line raises ModuleNotFoundError.",
+    "Run the notebook on {runtime}, where `{top}` is provided.")
 SAVED_ERROR = Message(
     "missing-module/saved-error",
     "`{module}` cannot be imported: " + _NOWHERE + ", and {evidence}: it was missing when the "
@@ -273,16 +310,54 @@ def finding(facts: Facts, record: ImportSite, evidence: UploadEvidence | None) -
     if standard is not None:
         return _standard_finding(facts, record, top, *standard)
     fields = {"module": record.module, "top": top, "evidence": evidence and evidence.text}
+    runtime = platform_of(record.module)
+    if runtime is not None and evidence is not None:
+        return facts.finding(RULE, top, record.site, PLATFORM, {**fields, "runtime": runtime},
+                             severity=Severity.WARNING)
+    package = package_for(record.module)
+    below = module_sources.installed_below(facts, record.site.cell, record.module)
+    if below is not None:
+        fields.update(below=below, dist=package.distribution if package else top)
+        return facts.finding(RULE, top, record.site, INSTALLED_BELOW, fields,
+                             severity=Severity.WARNING)
+    if package is not None:
+        return _package_finding(facts, record, top, package)
     added = _path_addition(facts, record)
     if added is not None and (evidence is None or evidence.saved_error is None):
         return _expected_from_path(facts, record, top, *added)
     if evidence is None:
+        install = module_sources.install_command(facts, record.site.cell)
+        if install is not None:
+            fields.update(install_cell=install[0], command=install[1])
+            return facts.finding(RULE, top, record.site, INSTALLS_OTHERS, fields,
+                                 severity=Severity.WARNING)
         return facts.finding(RULE, top, record.site, NO_EVIDENCE, fields,
                              severity=Severity.WARNING)
     if evidence.saved_error is not None:  # a saved ModuleNotFoundError: helper or package
         return facts.finding(RULE, top, record.site, SAVED_ERROR, fields)
     message = HELPER_COLAB if facts.notebook.is_colab else HELPER
     return facts.finding(RULE, top, record.site, message, fields)
+
+
+def _package_finding(facts: Facts, record: ImportSite, top: str, package: Package) -> Finding:
+    """A package that is not installed here: info, or a warning when the saved outputs show
+    it missing where the notebook last ran too (never an error: no cell-order problem)."""
+    saved = saved_module_error(facts, top)
+    fields = {
+        "module": record.module, "top": top, "dist": package.distribution,
+        "renamed": " (its package name differs from the module's)" if package.renamed else "",
+        "platform": f"; it installs on {package.platform} only" if package.platform else "",
+        "evidence": saved is not None
+        and f"Cell {saved}'s saved output shows ModuleNotFoundError for it",
+    }
+    message, severity = ((PACKAGE, Severity.INFO) if saved is None
+                         else (PACKAGE_SAVED, Severity.WARNING))
+    commented = module_sources.commented_install(facts, record.site.cell, package)
+    if commented is not None and saved is None:
+        message = PACKAGE_COMMENTED
+        fields.update(install_cell=commented[0], command=commented[1])
+    return facts.finding(RULE, top, record.site, message, fields, severity=severity,
+                         suggestion=package.install_line)
 
 
 EXPECTED_FROM_PATH = Message(

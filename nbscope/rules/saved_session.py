@@ -19,6 +19,7 @@ from ..dataflow.ir import Delete, Op, Site, Use, walk
 from ..findings import Cause, Evidence, Finding, Related, Severity
 from ..history import History, Order
 from ..model import Cell, Span
+from ..packages import package_for
 from . import deleted, missing_module
 from .base import Facts, Message, Rule
 from .saved_story import (
@@ -198,6 +199,8 @@ _HOW_COLAB = ("on Colab, upload `{top}.py` again after every runtime restart, or
               "package.")
 _HOW_LOCAL = ("put `{top}.py` beside the notebook, or install it with `%pip install` if it "
               "is a package.")
+_HOW_PACKAGE = ("`{top}` comes from the PyPI package `{dist}`: install it in a cell above "
+                "with `%pip install {dist}`.")
 RESTART_TEXT = Message(
     "restart/earlier-session",
     _SAVED + ": `{name}` is assigned in cell {source} ({source_count}), but that run was in "
@@ -282,8 +285,11 @@ def _write_failed_import(facts: Facts, history: History, read: SavedRead,
     match = MISSING_MODULE.search(evidence)
     top = match.group(1).split(".")[0] if match else name
     fields = _fields(facts, history, read, code)
-    fields.update(evidence=evidence, top=top, run_all=_still_fails(code, d),
-                  how=(_HOW_COLAB if facts.notebook.is_colab else _HOW_LOCAL).format(top=top))
+    package = package_for(match.group(1) if match else top)
+    how = (_HOW_COLAB if facts.notebook.is_colab else _HOW_LOCAL).format(top=top)
+    if package is not None:
+        how = _HOW_PACKAGE.format(top=top, dist=package.distribution)
+    fields.update(evidence=evidence, top=top, run_all=_still_fails(code, d), how=how)
     related = (facts.related("import", site_of(facts, d, name)),
                Related("error", d, line, None, facts.execution_count(d), evidence))
     return _finding(facts, missing_module.RULE, read, FAILED_IMPORT_TEXT, fields, related,
