@@ -88,6 +88,9 @@ class CellFacts:
     # ``xs = [1, 2]`` at the top level: a loop over ``xs`` runs if nothing else binds it.
     non_empty_literals: set[Site] = field(default_factory=set)
     emptied: set[str] = field(default_factory=set)  # ``xs.clear()``, ``del xs[:]``: may empty
+    # Reads of a name as ``name.attr``: the way a module is used (``string.ascii_letters``),
+    # unlike ``print(string)``, where the name holds a value.
+    attribute_reads: set[Site] = field(default_factory=set)
 
     def note_emptying(self, target: ast.expr) -> None:
         """``name.pop()``/``.clear()``…, ``del name[...]``, ``name[a:b] = ...``: the

@@ -70,7 +70,10 @@ class ExpressionLowering(Lowering):
             code = f"{ast.unparse(node)}(...)"
             self.emit_opaque(self.site(node), Construct.NAMESPACE_WRITE, code,
                              f"`{code}` can bind any name")
-        self.expr(node.value)
+        value = node.value
+        if type(value) is ast.Name:
+            self.facts.attribute_reads.add(self.site(value))
+        self.expr(value)
 
     def expr_NamedExpr(self, node: ast.NamedExpr) -> None:
         self.expr(node.value)

@@ -85,6 +85,11 @@ class Facts:
                     return op.event
         return None
 
+    def read_as_module(self, site: Site) -> bool:
+        """Whether the read at ``site`` is ``name.attr``, the way a module is used."""
+        cell = self.cell_facts.get(site.cell)
+        return cell is not None and site in cell.attribute_reads
+
     def sites(self, name: str) -> list[BindingSite]:
         return self.bindings.get(name, [])
 
