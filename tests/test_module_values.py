@@ -27,6 +27,10 @@ def about(tmp_path: Path, name: str, *cells: str) -> Finding:
     (["x = np.zeros(3)"], "np", "import numpy as np"),
     (["stats.norm.cdf(0)"], "stats", "from scipy import stats"),
     (["math.pi = 3"], "math", "import math"),
+    (["dir(math)"], "math", "import math"),
+    (["print(dir(random))"], "random", "import random"),
+    (["import importlib", "importlib.reload(json)"], "json", "import json"),
+    (["help(os)"], "os", "import os"),
     (["p = Path('data')"], "Path", "from pathlib import Path"),  # a class: any read
 ])
 def test_a_module_used_as_a_module_is_a_missing_import(tmp_path: Path, cells: list[str],
@@ -41,6 +45,7 @@ def test_a_module_used_as_a_module_is_a_missing_import(tmp_path: Path, cells: li
     (["values = [string, 1]"], "string"),
     (["x = np"], "np"),
     (["s = stats + 1"], "stats"),
+    (["print(len(math))"], "math"),
 ])
 def test_a_module_name_read_as_a_value_is_a_variable_never_assigned(
         tmp_path: Path, cells: list[str], name: str) -> None:
