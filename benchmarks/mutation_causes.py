@@ -144,6 +144,8 @@ def module_bound(tree: ast.Module) -> set[str]:
 def candidates(cells: list[dict]) -> list[Candidate]:
     code = [c for c in cells if c.get("cell_type") == "code"]
     sources = [cell_source(c) for c in code]
+    if any(re.search(r"\bimport\s+\*", s) for s in sources):
+        return []  # a star import may bind any name: no cause can be right
     trees = [parse(s) for s in sources]
     found = []
     for d, tree in enumerate(trees):

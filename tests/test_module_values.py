@@ -80,6 +80,7 @@ def test_the_same_name_as_module_and_as_value_in_one_notebook(tmp_path: Path) ->
     (["data = [1, 2]", "print(dat)"], "dat", "data"),
     (["df = load()", "dg.head()"], "dg", "df"),
     (["ax = 1", "print(ac)"], "ac", "ax"),
+    (["import pandas as pd", "df = pd.DataFrame()", "fd.head()"], "fd", "df"),  # a swap
 ])
 def test_a_short_name_with_one_close_name_is_a_typo(tmp_path: Path, cells: list[str],
                                                    name: str, candidate: str) -> None:
@@ -89,6 +90,7 @@ def test_a_short_name_with_one_close_name_is_a_typo(tmp_path: Path, cells: list[
 
 @pytest.mark.parametrize("cells, name", [
     (["data = 1", "date = 2", "print(dat)"], "dat"),  # two names one letter away
+    (["car1 = 1", "car2 = 2", "print(car)"], "car"),
     (["print(ax)"], "ax"),  # only built-ins near (``max``): not suggested for short names
     (["x = 1", "print(y)"], "y"),  # one letter: every one-letter name is that close
 ])

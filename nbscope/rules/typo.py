@@ -20,8 +20,9 @@ Finds names that no cell assigns, imports or defines, when a name that is bound
 in the notebook (or a built-in) differs from it by one letter, a swapped pair
 of letters, or only in upper/lower case. A name of two or three letters (`dat`)
 gets a suggestion when exactly one name bound in the notebook is one letter
-away from it (`data`): short names are close to many others, so an ambiguous
-match says nothing.
+away from it (`data`), or when exactly one of them has the same letters in
+another order (`fd` for `df`, though `pd` is one letter away too): short names
+are close to many others, so an ambiguous match says nothing.
 
 ## Why is this bad?
 Python does not guess: `session_conff` is a different name from `session_conf`
@@ -86,11 +87,16 @@ def _unique_short_match(name: str, candidates: list[tuple[str, BindingSite | Non
                         ) -> tuple[str, BindingSite | None] | None:
     """A short name (``dat``) one edit away from exactly one name the notebook binds
     (``data``). Short names are close to many others, so only a single match is a
-    suggestion, and never a built-in (``ax`` is no slip of ``max``)."""
+    suggestion (or the single one that swaps two letters), and never a built-in (``ax``
+    is no slip of ``max``)."""
     matches = {candidate: site for candidate, site in candidates
                if site is not None and len(candidate) >= 2
                and abs(len(candidate) - len(name)) <= 1
                and edit_distance(name, candidate, 1) <= 1}
+    if len(matches) > 1:
+        # Two letters typed in the wrong order keep every letter: ``fd`` is ``df``
+        # more likely than ``pd``. One such name still decides.
+        matches = {c: s for c, s in matches.items() if sorted(c) == sorted(name)}
     if len(matches) != 1:
         return None
     [(candidate, site)] = matches.items()
