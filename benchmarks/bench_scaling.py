@@ -4,7 +4,7 @@
     python3 benchmarks/bench_scaling.py --series chain --repeat 5
 
 Each series builds notebooks that differ in one dimension only and times
-``nbscope.check_notebook`` on them in this process (the pure engine: no file
+``nbscope.analyze.check_notebook`` on them in this process (the pure engine: no file
 reading, no report), keeping the best of ``--repeat`` runs. It prints the time
 per cell, so a flat column means linear time, and the growth of that figure
 against the series' first row (the target of issue 14: within 1.3x).
@@ -36,7 +36,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 sys.dont_write_bytecode = True
 
-from nbscope import check_notebook  # noqa: E402
+from nbscope.analyze import check_notebook  # noqa: E402
 from nbscope.model import Cell, Notebook  # noqa: E402
 
 

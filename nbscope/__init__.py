@@ -1,9 +1,11 @@
 """nbscope: find and explain NameErrors in Jupyter and Colab notebooks.
 
-The public API is small: ``check_notebook`` analyses a loaded ``Notebook``;
-``load_notebook`` reads one from disk; findings are ``Finding`` records whose
-``cause`` is one of ``Cause``. ``%load_ext nbscope`` in IPython or Jupyter loads the live
-extension (``nbscope.live``), which explains a NameError the moment it happens.
+The public API is small: ``check_path`` gives a notebook file's report as
+``nbscope check`` does; ``check_notebook`` analyses a ``Notebook`` (``load_notebook``
+reads one from disk) or an ``nbformat.NotebookNode``, looking up its modules beside
+it; findings are ``Finding`` records whose ``cause`` is one of ``Cause``.
+``%load_ext nbscope`` in IPython or Jupyter loads the live extension (``nbscope.live``),
+which explains a NameError the moment it happens.
 """
 
 from __future__ import annotations
@@ -13,14 +15,15 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from .analyze import check_notebook
+    from .api import check_notebook, check_path
     from .findings import Cause, Finding, NotebookReport, Severity
     from .loader import load_notebook
 
 # The public names are imported on first use (PEP 562), so that the command line and
 # `import nbscope` itself stay light: the analysis is loaded only when something runs it.
-_LAZY = {"check_notebook": "analyze", "load_notebook": "loader", "Cause": "findings",
-         "Finding": "findings", "NotebookReport": "findings", "Severity": "findings"}
+_LAZY = {"check_notebook": "api", "check_path": "api", "load_notebook": "loader",
+         "Cause": "findings", "Finding": "findings", "NotebookReport": "findings",
+         "Severity": "findings"}
 
 
 def __getattr__(name: str) -> Any:
@@ -39,6 +42,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "Cause", "Finding", "NotebookReport", "Severity", "__version__", "check_notebook",
+    "check_path",
     "load_ipython_extension", "load_notebook", "unload_ipython_extension",
 ]
 

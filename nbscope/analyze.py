@@ -102,19 +102,36 @@ def _judged_alone(verdict: Verdict) -> bool:
     return not verdict.calls and use.resolve is Resolve.LOCAL and use.depth > 0
 
 
+def _always_runs_import(cells: list[CellFacts], found: Finding) -> bool:
+    """Whether the import ``found`` (a missing module) runs whenever its cell runs to that
+    line: at the top level of the cell, not under an ``if``, a loop or a ``try``."""
+    line = found.span.line if found.span else None
+    facts = next((c for c in cells if c.cell == found.cell), None)
+    if facts is None or line is None:
+        return False
+    imports = [b for b in facts.bindings if b.binding is BindingKind.IMPORT
+               and b.site.span is not None and b.site.span.line == line]
+    return bool(imports) and all(b.scope.is_module and b.guard is None for b in imports)
+
+
 def _first_failure(cells: list[CellFacts], verdicts: list[Verdict],
                    findings: list[Finding]) -> FirstFailure | None:
     """The first cell where Run All certainly stops: a syntax error, an import of a name
-    the notebook's own module lacks (ImportError), or a certain NameError."""
+    the notebook's own module lacks (ImportError), an import of a module that is certainly
+    missing (ModuleNotFoundError: an error finding, not one that may be merely not
+    installed here), or a certain NameError."""
     failing = next((v for v in verdicts if _stops_run_all(v)), None)
     broken = next((c for c in cells if c.syntax_error is not None), None)
     if broken is not None and (failing is None or broken.cell <= failing.cell):
         return FirstFailure(broken.cell, None, "SyntaxError")
-    failed_import = next((f for f in findings if f.cause is Cause.MISSING_NAME
-                          and f.severity is Severity.ERROR), None)
+    failed_import = next((f for f in findings if f.severity is Severity.ERROR and (
+        f.cause is Cause.MISSING_NAME
+        or (f.cause is Cause.MISSING_MODULE and _always_runs_import(cells, f)))), None)
     if failed_import is not None and (failing is None or _position(failed_import)[:3]
                                       <= (failing.cell, *_line_column(failing))):
-        return FirstFailure(failed_import.cell, failed_import.name, "ImportError")
+        error = "ImportError" if failed_import.cause is Cause.MISSING_NAME \
+            else "ModuleNotFoundError"
+        return FirstFailure(failed_import.cell, failed_import.name, error)
     if failing is None:
         return None
     local = failing.use.resolve is Resolve.LOCAL and failing.use.depth > 0

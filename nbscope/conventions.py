@@ -40,6 +40,8 @@ CONVENTIONAL_IMPORTS: dict[str, str] = {
     # ``pl`` is also pytorch_lightning's alias; polars is the more common one now.
     "pl": "import polars as pl",
     "dd": "import dask.dataframe as dd",
+    # ``cf.go_offline()``, ``df.iplot()``: cufflinks' plotly bridge has no other alias.
+    "cf": "import cufflinks as cf",
     "SparkSession": "from pyspark.sql import SparkSession",
     # --- deep learning ---
     "tf": "import tensorflow as tf",
@@ -157,6 +159,21 @@ def import_line_for(name: str, is_stdlib_module: Callable[[str], bool]) -> str |
     if name.isidentifier() and not name.startswith("_") and is_stdlib_module(name):
         return f"import {name}"
     return None
+
+
+# Names of ``CONVENTIONAL_IMPORTS`` whose ``from`` line imports a module, not a class or a
+# function: like ``import x`` lines, they are suggested only where the name is used as a
+# module (``stats.norm``), never for a bare ``stats`` read, which is a variable's.
+_MODULES_FROM_PACKAGES = frozenset({"stats", "keras", "layers", "nn", "optim", "drive"})
+
+
+def binds_module(name: str, import_line: str) -> bool:
+    """Whether ``import_line`` (as ``import_line_for`` gives it) binds ``name`` to a module.
+
+    ``import string`` and ``import numpy as np`` do; ``from pathlib import Path`` binds a
+    class, which a notebook uses as a value (``Path("data")``) as often as not.
+    """
+    return import_line.startswith("import ") or name in _MODULES_FROM_PACKAGES
 
 
 # Top-level *import* names (not distribution names) of widely used PyPI

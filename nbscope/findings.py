@@ -12,7 +12,18 @@ from enum import Enum
 from .model import Span
 
 
-class Cause(str, Enum):
+class _Word(str, Enum):
+    """An enumeration of the contract's words: prints and formats as its value
+    (``str(Cause.RESTART) == "restart"``), the way the JSON report writes it."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+
+class Cause(_Word):
     """Why a name is, was or would be undefined (the contract's fixed vocabulary)."""
 
     DEFINED_LATER = "defined-later"
@@ -32,7 +43,7 @@ class Cause(str, Enum):
     MISSING_NAME = "missing-name"  # ``from m import x``: m is found but binds no ``x``
 
 
-class Severity(str, Enum):
+class Severity(_Word):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
@@ -42,7 +53,7 @@ class Severity(str, Enum):
         return {"info": 0, "warning": 1, "error": 2}[self.value]
 
 
-class Evidence(str, Enum):
+class Evidence(_Word):
     """What a finding rests on: the code alone, or the traces saved with it."""
 
     CODE = "code"

@@ -47,6 +47,17 @@ def parse_notebook(data: bytes | str, path: str) -> Notebook:
     return _build_notebook(document, path)
 
 
+def notebook_from_document(document: Any, path: str) -> Notebook:
+    """Build a ``Notebook`` from a notebook already parsed into dicts and lists (an
+    ``nbformat.NotebookNode``, or ``json.load``'s result); ``path`` is only recorded.
+    The document is left as it is: an nbformat 1-3 one is converted from a copy."""
+    if isinstance(document, dict) and _int_or_none(document.get("nbformat")) not in (None, 4):
+        import copy
+
+        document = copy.deepcopy(document)
+    return _build_notebook(document, path)
+
+
 # --- text and JSON -----------------------------------------------------------
 
 

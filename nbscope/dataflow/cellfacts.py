@@ -88,6 +88,9 @@ class CellFacts:
     # ``xs = [1, 2]`` at the top level: a loop over ``xs`` runs if nothing else binds it.
     non_empty_literals: set[Site] = field(default_factory=set)
     emptied: set[str] = field(default_factory=set)  # ``xs.clear()``, ``del xs[:]``: may empty
+    # Reads of a name the way a module is read: ``name.attr`` (``string.ascii_letters``),
+    # ``dir(name)``, ``help(name)``, ``reload(name)``; unlike ``print(string)``, a value.
+    module_reads: set[Site] = field(default_factory=set)
 
     def note_emptying(self, target: ast.expr) -> None:
         """``name.pop()``/``.clear()``…, ``del name[...]``, ``name[a:b] = ...``: the
@@ -142,6 +145,21 @@ _EMPTYING_METHODS = frozenset({"pop", "popitem", "remove", "clear", "discard",
                                "difference_update", "intersection_update",
                                "symmetric_difference_update", "__delitem__"})
 _TEXT_RUNNERS = frozenset({"run_line_magic", "run_cell", "run_cell_magic"})
+
+
+_MODULE_INSPECTORS = frozenset({"dir", "help", "reload"})
+
+
+def inspected_module(node: ast.Call) -> ast.Name | None:
+    """The name in ``dir(name)``, ``help(name)``, ``importlib.reload(name)``: calls that
+    take a module as often as anything, so the name is read as a module."""
+    func = node.func
+    called = func.id if isinstance(func, ast.Name) else (
+        func.attr if isinstance(func, ast.Attribute) and func.attr == "reload" else None)
+    if called not in _MODULE_INSPECTORS or len(node.args) != 1:
+        return None
+    argument = node.args[0]
+    return argument if type(argument) is ast.Name else None
 
 
 def file_opened_for_writing(node: ast.Call) -> str | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 
 from . import scopes, syntax
-from .cellfacts import ScopeKind, sympy_var_names
+from .cellfacts import ScopeKind, inspected_module, sympy_var_names
 from .ir import BindingKind, Call, Construct, Loop, Resolve, walk
 from .lower import Lowering
 from .resolution import GENERATOR_OWNER, resolve
@@ -43,6 +43,9 @@ class ExpressionLowering(Lowering):
         for keyword in node.keywords:
             self.expr(keyword.value)
         self.facts.note_call(node)
+        inspected = inspected_module(node)
+        if inspected is not None:
+            self.facts.module_reads.add(self.site(inspected))
         if syntax.is_opaque_call(node):
             code = f"{ast.unparse(node.func)}(...)"
             self.emit_opaque(self.site(node), Construct.EXEC, code,
@@ -70,7 +73,10 @@ class ExpressionLowering(Lowering):
             code = f"{ast.unparse(node)}(...)"
             self.emit_opaque(self.site(node), Construct.NAMESPACE_WRITE, code,
                              f"`{code}` can bind any name")
-        self.expr(node.value)
+        value = node.value
+        if type(value) is ast.Name:
+            self.facts.module_reads.add(self.site(value))
+        self.expr(value)
 
     def expr_NamedExpr(self, node: ast.NamedExpr) -> None:
         self.expr(node.value)

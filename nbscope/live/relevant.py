@@ -41,8 +41,9 @@ def relevant_slice(notebook: Notebook, name: str, keep: set[int]) -> Notebook:
 
 def _near_names(notebook: Notebook, name: str) -> set[str]:
     """Words of the notebook that a typo of ``name`` may stand for (edit distance as the
-    typo rule counts it: 0 below 4 letters, then 1, and 2 from 9 letters, any case)."""
-    limit = 0 if len(name) < 4 else (1 if len(name) < 9 else 2)
+    typo rule counts it: 0 for one letter, 1 below 9 letters (for two or three only when
+    the match is unique, which the kept cells let the rule judge), 2 from 9, any case)."""
+    limit = 0 if len(name) < 2 else (1 if len(name) < 9 else 2)
     lowered = name.lower()
     words = set(_WORD.findall("\n".join(c.source for c in notebook.code_cells)))
     return {word for word in words if word != name and abs(len(word) - len(name)) <= limit

@@ -85,6 +85,12 @@ class Facts:
                     return op.event
         return None
 
+    def read_as_module(self, site: Site) -> bool:
+        """Whether the read at ``site`` is ``name.attr`` or ``dir(name)``, the way a module
+        is read."""
+        cell = self.cell_facts.get(site.cell)
+        return cell is not None and site in cell.module_reads
+
     def sites(self, name: str) -> list[BindingSite]:
         return self.bindings.get(name, [])
 

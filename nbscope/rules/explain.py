@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterable, Iterator
 
+from ..conventions import binds_module
 from ..dataflow.cellfacts import ScopeKind
 from ..dataflow.ir import BindingKind, Catch, Event, EventKind, Resolve, Site, Use, in_order
 from ..dataflow.replay import Status, Verdict
@@ -96,26 +97,32 @@ def _explain_verdict(facts: Facts, verdict: Verdict) -> Finding | None:
     star = facts.later_star_import(at)
     if star is not None and not facts.sites(use.name):
         return defined_later.star_finding(facts, use.name, at, star)
-    return _unbound_name(facts, use.name, at)
+    return _unbound_name(facts, use.name, at, use.site)
 
 
-def _unbound_name(facts: Facts, name: str, at: Site) -> Finding:
-    """Explain a name that nothing binds before ``at`` (and no cell binds later)."""
+def _unbound_name(facts: Facts, name: str, at: Site, read: Site | None = None) -> Finding:
+    """Explain a name that nothing binds before ``at`` (and no cell binds later);
+    ``read`` is where the name is read, when that is not ``at`` (inside a called function)."""
     elsewhere = [s for s in facts.sites(name) if not s.scope.is_module]
     if elsewhere:
         return function_local.finding(facts, name, at, function_local.pick_site(elsewhere))
     import_line = facts.modules.import_line_for(name)
-    if import_line:
+    if import_line and (facts.read_as_module(read or at) or not binds_module(name, import_line)):
         return missing_import.finding(facts, name, at, import_line)
+    # ``print(time)``, ``return string``: a module's name read as a value is a variable
+    # that was never assigned; ``import time`` would not give it the value meant.
+    module_name = import_line is not None
     local = local_modules.binding_import(facts, name, at)
     if local is not None:
         return missing_import.local_finding(facts, name, at, local)
     member = local_modules.class_binding(facts, name, at)
     if member is not None:
         return function_local.module_class_finding(facts, name, at, *member)
-    guess = typo.closest(facts, name, at)
+    guess = typo.closest(facts, name, at, builtins=not module_name)
     if guess is not None:
         return typo.finding(facts, name, at, guess[0], guess[1])
+    if import_line is not None:
+        return never_defined.module_value_finding(facts, name, at, import_line)
     return never_defined.finding(facts, name, at)
 
 

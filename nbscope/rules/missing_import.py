@@ -21,7 +21,10 @@ RULE = Rule(
 ## What it does
 Finds names that no cell binds but that are a standard-library module, a
 well-known package, or the conventional alias of one (`np`, `pd`, `plt`, ...),
-and suggests the import line. Also names that a module of the notebook's own
+and suggests the import line. A module's name counts only where it is used as
+a module (`string.ascii_letters`, `os.path.join`): a bare `print(time)` or
+`return string` reads a variable that was never assigned (a typo, or
+never-defined), and `import time` would not fix it. Also names that a module of the notebook's own
 defines (`config.py` beside it, in a folder a cell adds to `sys.path`, or
 written by a `%%writefile` cell; read from its source, never run) when the
 notebook imports that module but not the name: `from config import settings`,

@@ -46,6 +46,13 @@ NOWHERE = Message(
     "`{name}` is not assigned, imported or defined in any cell of this notebook, and it is "
     "not a Python built-in.",
     "Define or import `{name}` in a cell above this one.")
+MODULE_VALUE = Message(
+    "never-defined/module-name-as-value",
+    "`{name}` is not assigned in any cell of this notebook. It is also the name of a module, "
+    "but this line reads it as a value, not as a module (`{name}.something`): it is a "
+    "variable that was never assigned.",
+    "Assign `{name}` in a cell above this one (or rename it to the variable you meant); "
+    "if you did mean the module, add `{line}`.")
 _SPECIAL = {"__file__": FILE}
 
 
@@ -57,3 +64,8 @@ def finding(facts: Facts, name: str, at: Site) -> Finding:
     else:
         message = NOWHERE
     return facts.finding(RULE, name, at, message)
+
+
+def module_value_finding(facts: Facts, name: str, at: Site, import_line: str) -> Finding:
+    """``return string``: a module's name read as a value, and no cell assigns it."""
+    return facts.finding(RULE, name, at, MODULE_VALUE, {"line": import_line})

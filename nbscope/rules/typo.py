@@ -18,7 +18,11 @@ RULE = Rule(
 ## What it does
 Finds names that no cell assigns, imports or defines, when a name that is bound
 in the notebook (or a built-in) differs from it by one letter, a swapped pair
-of letters, or only in upper/lower case.
+of letters, or only in upper/lower case. A name of two or three letters (`dat`)
+gets a suggestion when exactly one name bound in the notebook is one letter
+away from it (`data`), or when exactly one of them has the same letters in
+another order (`fd` for `df`, though `pd` is one letter away too): short names
+are close to many others, so an ambiguous match says nothing.
 
 ## Why is this bad?
 Python does not guess: `session_conff` is a different name from `session_conf`
@@ -39,18 +43,31 @@ print(session_conf["batch_size"])
 )
 
 
-def closest(facts: Facts, name: str, at: Site) -> tuple[str, BindingSite | None] | None:
-    """The bound name (or built-in) ``name`` most likely misspells, with where it is bound."""
-    lowered = name.lower()
-    limit = 0 if len(name) < 4 else (1 if len(name) < 9 else 2)
-    best: tuple[tuple[int, int, int], str, BindingSite | None] | None = None
+def closest(facts: Facts, name: str, at: Site,
+            builtins: bool = True) -> tuple[str, BindingSite | None] | None:
+    """The bound name (or built-in) ``name`` most likely misspells, with where it is bound.
+
+    ``builtins`` False leaves built-ins out (``time`` read as a value is no slip of ``type``).
+    """
     # Not a name the reading line itself binds (``trainer = Trainer(...)``): that one
     # does not exist yet when the line reads, so it cannot be what was meant.
     candidates = [(n, sites[0]) for n, sites in facts.bindings.items()
                   if n != name and not all(_same_line(s.site, at) for s in sites)]
-    candidates += [(n, None) for n in BUILTIN_NAMES if not n.startswith("_") and n != name]
+    if builtins:
+        candidates += [(n, None) for n in BUILTIN_NAMES if not n.startswith("_") and n != name]
+    best = _best_match(name, candidates, at)
+    if best is None and 2 <= len(name) < 4:
+        best = _unique_short_match(name, candidates)
+    return best
+
+
+def _best_match(name: str, candidates: list[tuple[str, BindingSite | None]],
+                at: Site) -> tuple[str, BindingSite | None] | None:
+    lowered = name.lower()
+    limit = 0 if len(name) < 4 else (1 if len(name) < 9 else 2)
+    best: tuple[tuple[int, int, int], str, BindingSite | None] | None = None
     for candidate, site in candidates:
-        if abs(len(candidate) - len(name)) > max(limit, 0):
+        if abs(len(candidate) - len(name)) > limit:
             continue
         if candidate.lower() == lowered:
             distance = 0
@@ -64,6 +81,26 @@ def closest(facts: Facts, name: str, at: Site) -> tuple[str, BindingSite | None]
         if best is None or rank < best[0]:
             best = (rank, candidate, site)
     return (best[1], best[2]) if best else None
+
+
+def _unique_short_match(name: str, candidates: list[tuple[str, BindingSite | None]]
+                        ) -> tuple[str, BindingSite | None] | None:
+    """A short name (``dat``) one edit away from exactly one name the notebook binds
+    (``data``). Short names are close to many others, so only a single match is a
+    suggestion (or the single one that swaps two letters), and never a built-in (``ax``
+    is no slip of ``max``)."""
+    matches = {candidate: site for candidate, site in candidates
+               if site is not None and len(candidate) >= 2
+               and abs(len(candidate) - len(name)) <= 1
+               and edit_distance(name, candidate, 1) <= 1}
+    if len(matches) > 1:
+        # Two letters typed in the wrong order keep every letter: ``fd`` is ``df``
+        # more likely than ``pd``. One such name still decides.
+        matches = {c: s for c, s in matches.items() if sorted(c) == sorted(name)}
+    if len(matches) != 1:
+        return None
+    [(candidate, site)] = matches.items()
+    return candidate, site
 
 
 def _same_line(a: Site, b: Site) -> bool:
