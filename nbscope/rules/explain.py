@@ -22,6 +22,7 @@ from . import (
     defined_later,
     deleted,
     function_local,
+    library_names,
     local_modules,
     missing_import,
     missing_module,
@@ -104,6 +105,9 @@ def _unbound_name(facts: Facts, name: str, at: Site) -> Finding:
     elsewhere = [s for s in facts.sites(name) if not s.scope.is_module]
     if elsewhere:
         return function_local.finding(facts, name, at, function_local.pick_site(elsewhere))
+    library = library_names.library_import(facts, name, at)
+    if library is not None:
+        return missing_import.library_finding(facts, name, at, library)
     import_line = facts.modules.import_line_for(name)
     if import_line:
         return missing_import.finding(facts, name, at, import_line)
