@@ -79,6 +79,7 @@ CASES = [
     (("x = 1", "%reset -f", "print(x)"), (3, "x", "deleted/reset")),
     (("print(undefined_thing)",), (1, "undefined_thing", "never-defined/nowhere")),
     (("print(__file__)",), (1, "__file__", "never-defined/__file__")),
+    (("# s3 = make_client()", "s3.upload()"), (2, "s3", "never-defined/commented-out")),
     (("del len",), (1, "len", "never-defined/del-builtin")),
     (("session_conf = 1", "print(session_conff)"), (2, "session_conff", "typo/bound-name")),
     (("prnt(1)",), (1, "prnt", "typo/builtin")),

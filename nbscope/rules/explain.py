@@ -18,6 +18,7 @@ from ..findings import Finding, Severity
 from ..names import PROVIDED
 from . import (
     analysis_limit,
+    commented_out,
     conditional,
     defined_later,
     deleted,
@@ -105,6 +106,9 @@ def _unbound_name(facts: Facts, name: str, at: Site) -> Finding:
     elsewhere = [s for s in facts.sites(name) if not s.scope.is_module]
     if elsewhere:
         return function_local.finding(facts, name, at, function_local.pick_site(elsewhere))
+    comment = commented_out.commented_definition(facts, name, at)
+    if comment is not None:
+        return never_defined.commented_out_finding(facts, name, at, comment)
     library = library_names.library_import(facts, name, at)
     if library is not None:
         return missing_import.library_finding(facts, name, at, library)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from ..dataflow.ir import Site
 from ..findings import Cause, Finding, Severity
 from ..names import BUILTIN_NAMES
-from .base import Facts, Message, Rule
+from .base import Facts, Message, Rule, before, where
+from .commented_out import CommentedDefinition
 
 RULE = Rule(
     code="NS008",
@@ -46,6 +47,11 @@ NOWHERE = Message(
     "`{name}` is not assigned, imported or defined in any cell of this notebook, and it is "
     "not a Python built-in.",
     "Define or import `{name}` in a cell above this one.")
+COMMENTED_OUT = Message(
+    "never-defined/commented-out",
+    "`{name}` is never defined: the line that would define it, {place}, is commented out "
+    "(`{comment}`).",
+    "Uncomment {place} (remove the `#`{body}){order}.")
 _SPECIAL = {"__file__": FILE}
 
 
@@ -57,3 +63,15 @@ def finding(facts: Facts, name: str, at: Site) -> Finding:
     else:
         message = NOWHERE
     return facts.finding(RULE, name, at, message)
+
+
+def commented_out_finding(facts: Facts, name: str, at: Site,
+                          comment: CommentedDefinition) -> Finding:
+    """``name`` is bound only by a line that is commented out: that is the likely cause."""
+    order = "" if before(comment.site, at) else ", and move it above this line"
+    return facts.finding(RULE, name, at, COMMENTED_OUT,
+                         {"place": where(comment.site, at.cell), "comment": comment.comment,
+                          "order": order,
+                          "body": " there and on the lines of its body" if comment.header else ""},
+                         suggestion=comment.code,
+                         related=(facts.related("definition", comment.site, "commented out"),))
