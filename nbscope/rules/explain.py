@@ -29,6 +29,7 @@ from . import (
     missing_module,
     missing_name,
     never_defined,
+    prose,
     syntax_error,
     typo,
     unbound_local,
@@ -106,6 +107,8 @@ def _unbound_name(facts: Facts, name: str, at: Site) -> Finding:
     elsewhere = [s for s in facts.sites(name) if not s.scope.is_module]
     if elsewhere:
         return function_local.finding(facts, name, at, function_local.pick_site(elsewhere))
+    if name in prose.JSON_WORDS and prose.is_json_text(facts.cells[at.cell].source):
+        return never_defined.json_text_finding(facts, name, at)
     comment = commented_out.commented_definition(facts, name, at)
     if comment is not None:
         return never_defined.commented_out_finding(facts, name, at, comment)

@@ -52,6 +52,13 @@ COMMENTED_OUT = Message(
     "`{name}` is never defined: the line that would define it, {place}, is commented out "
     "(`{comment}`).",
     "Uncomment {place} (remove the `#`{body}){order}.")
+JSON_TEXT = Message(
+    "never-defined/json-text",
+    "This cell holds JSON text, not Python: `{name}` is JSON's spelling, and Python has no "
+    "such name (it writes `True`, `False` and `None`), so the cell raises NameError here.",
+    "If the cell is a pasted file (a notebook's or a configuration's JSON), make it a Raw "
+    "cell or delete it; to use the data, put the text in a string and read it with "
+    "`json.loads`.")
 _SPECIAL = {"__file__": FILE}
 
 
@@ -75,3 +82,8 @@ def commented_out_finding(facts: Facts, name: str, at: Site,
                           "body": " there and on the lines of its body" if comment.header else ""},
                          suggestion=comment.code,
                          related=(facts.related("definition", comment.site, "commented out"),))
+
+
+def json_text_finding(facts: Facts, name: str, at: Site) -> Finding:
+    """``true``/``false``/``null`` read in a cell whose whole text is JSON."""
+    return facts.finding(RULE, name, at, JSON_TEXT)
