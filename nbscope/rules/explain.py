@@ -135,9 +135,12 @@ def _local(facts: Facts, verdict: Verdict) -> Finding | None:
     owner = _owner_of(facts, use)
     if verdict.status is Status.MAYBE:
         return conditional.finding(facts, use, use.site, verdict.events, (), owner or "it")
-    local = next((s for s in facts.sites(use.name)
-                  if s.scope.is_function and s.owner == owner
-                  and s.binding is not BindingKind.PARAMETER), None)
+    assigned = [s for s in facts.sites(use.name)
+                if s.scope.is_function and s.owner == owner
+                and s.binding is not BindingKind.PARAMETER]
+    # Another cell may define a function of the same name: the one read is in this cell.
+    local = next((s for s in assigned if s.site.cell == use.site.cell),
+                 assigned[0] if assigned else None)
     if local is None and owner is None:
         isolated = next((s for s in facts.sites(use.name)
                          if s.scope is ScopeKind.ISOLATED and s.site.cell == use.site.cell),
@@ -166,7 +169,10 @@ def _function_reads(facts: Facts, provided: Container[str]) -> Iterator[Finding]
                 continue
             if facts.unknowable(name):
                 continue
-            yield _unbound_name(facts, name, use.site)
+            found = _unbound_name(facts, name, use.site)
+            if use.catch is Catch.BROAD and found.severity is Severity.ERROR:
+                found = _softened(found)
+            yield found
 
 
 def _syntax_errors(facts: Facts) -> Iterator[Finding]:

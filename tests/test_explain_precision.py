@@ -1,0 +1,41 @@
+"""Corrections from the corpus audit: a function's read under a broad ``try`` is a
+warning like a top-level one, and an unbound local names the assignment in the
+function that is read, not a same-named function of another cell."""
+
+from __future__ import annotations
+
+from conftest import make_notebook
+
+from nbscope.analyze import check_notebook
+from nbscope.findings import Finding
+from nbscope.workspace import Workspace
+
+
+def _findings(*cells: str) -> list[Finding]:
+    return list(check_notebook(make_notebook(*cells), Workspace(None)).findings)
+
+
+def test_a_function_read_caught_by_a_broad_except_is_a_warning() -> None:
+    body = ("def average():\n    try:\n        return (1 + num3333) / 2\n"
+            "    except Exception as e:\n        print(e)\naverage()")
+    found = _findings("num333 = 1", body)
+    assert [(f.name, f.cause.value, f.severity.value) for f in found] == \
+        [("num3333", "typo", "warning")]
+    assert "catches the NameError" in found[0].message
+
+
+def test_a_function_read_outside_any_try_stays_an_error() -> None:
+    found = _findings("try:\n    def f():\n        return undefined_zz\nexcept Exception:\n"
+                      "    pass\nf()")
+    assert [(f.name, f.severity.value) for f in found if f.name == "undefined_zz"] == \
+        [("undefined_zz", "error")]
+
+
+def test_unbound_local_points_at_the_assignment_of_the_function_in_this_cell() -> None:
+    found = [f for f in _findings("def temp():\n    a = 3\n    return a",
+                                  "a = 2\ndef temp():\n    a += 1\n    print(a)\ntemp()")
+             if f.cause is not None and f.cause.value == "unbound-local"]
+    assert len(found) == 1
+    assert [(r.role, r.cell, r.line) for r in found[0].related] == [("definition", 2, 3)]
+    assert "line 3 of this cell" in found[0].message
+
