@@ -39,3 +39,26 @@ def test_unbound_local_points_at_the_assignment_of_the_function_in_this_cell() -
     assert [(r.role, r.cell, r.line) for r in found[0].related] == [("definition", 2, 3)]
     assert "line 3 of this cell" in found[0].message
 
+
+def test_a_name_read_on_the_line_that_first_assigns_it_says_so() -> None:
+    found = [f for f in _findings("final_df = final_df.merge(other)") if f.name == "final_df"]
+    assert [(f.cause.value, f.message_key) for f in found] == \
+        [("never-defined", "never-defined/self-reference")]
+    assert "line 1 of this cell" in found[0].message
+    assert "not assigned" not in found[0].message  # it is assigned: after the read
+    assert [(r.role, r.cell, r.line) for r in found[0].related] == [("definition", 1, 1)]
+
+
+def test_a_shell_command_without_its_bang_is_named_with_the_fix() -> None:
+    found = [f for f in _findings("import pytesseract", "tesseract --version")
+             if f.name == "tesseract"]
+    assert [(f.cause.value, f.message_key, f.suggestion) for f in found] == \
+        [("never-defined", "never-defined/shell-command", "!tesseract --version")]
+    assert found[0].fix == "Run it in the shell: `!tesseract --version`."
+
+
+def test_subtraction_in_code_is_not_a_shell_command() -> None:
+    found = _findings("total = price - discount")
+    assert {f.message_key for f in found} == {"never-defined/nowhere"}
+    found = _findings("print(totl -1)")
+    assert {f.message_key for f in found} == {"never-defined/nowhere"}

@@ -80,6 +80,8 @@ CASES = [
     (("print(undefined_thing)",), (1, "undefined_thing", "never-defined/nowhere")),
     (("print(__file__)",), (1, "__file__", "never-defined/__file__")),
     (("# s3 = make_client()", "s3.upload()"), (2, "s3", "never-defined/commented-out")),
+    (("java -version",), (1, "java", "never-defined/shell-command")),
+    (("rows = rows + [1]",), (1, "rows", "never-defined/self-reference")),
     (('{"cells": [], "metadata": {"trusted": true}}',), (1, "true", "never-defined/json-text")),
     (("del len",), (1, "len", "never-defined/del-builtin")),
     (("session_conf = 1", "print(session_conff)"), (2, "session_conff", "typo/bound-name")),

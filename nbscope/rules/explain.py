@@ -109,6 +109,9 @@ def _unbound_name(facts: Facts, name: str, at: Site) -> Finding:
         return function_local.finding(facts, name, at, function_local.pick_site(elsewhere))
     if name in prose.JSON_WORDS and prose.is_json_text(facts.cells[at.cell].source):
         return never_defined.json_text_finding(facts, name, at)
+    command = _shell_line(facts, at)
+    if command is not None:
+        return never_defined.shell_finding(facts, name, at, command)
     comment = commented_out.commented_definition(facts, name, at)
     if comment is not None:
         return never_defined.commented_out_finding(facts, name, at, comment)
@@ -128,6 +131,14 @@ def _unbound_name(facts: Facts, name: str, at: Site) -> Finding:
     if guess is not None:
         return typo.finding(facts, name, at, guess[0], guess[1])
     return never_defined.finding(facts, name, at)
+
+
+def _shell_line(facts: Facts, at: Site) -> str | None:
+    """The line of ``at`` when it is a shell command typed without ``!``."""
+    cell = facts.cells.get(at.cell)
+    if cell is None or at.span is None:
+        return None
+    return prose.shell_command(cell.source, at.span.line)
 
 
 def _local(facts: Facts, verdict: Verdict) -> Finding | None:

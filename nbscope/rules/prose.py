@@ -99,3 +99,21 @@ def is_json_text(source: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# ``tesseract --version``, ``java -version``: a command name, a space, then a flag.
+_SHELL_LINE = re.compile(r"\s*([A-Za-z_][\w.]*)\s+--?[A-Za-z][\w-]*(?:\s|$)")
+
+
+def shell_command(source: str, number: int) -> str | None:
+    """Line ``number`` (1-based) of a cell, stripped, when it is a shell command typed
+    without IPython's ``!`` (a name, then a ``-flag``), which Python reads as a
+    subtraction; else None."""
+    lines = _LINE_BREAK.split(source)
+    if not 1 <= number <= len(lines):
+        return None
+    line = lines[number - 1]
+    match = _SHELL_LINE.match(line)
+    if match is None or keyword.iskeyword(match.group(1)):
+        return None
+    return line.strip()

@@ -21,6 +21,9 @@ RULE = Rule(
 ## What it does
 Reports code cells that are not valid Python, after IPython's own input
 transformations (magics, `!` shell commands, `?` help) have been applied.
+When the line Python stops at is prose (a sentence or pasted Markdown, not
+broken code), it says that the cell holds text: make it a Markdown cell (or,
+for one line of text among code, a comment).
 
 ## Why is this bad?
 Restart & Run All stops at this cell with `SyntaxError`. nbscope cannot see which
