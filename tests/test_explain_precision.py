@@ -62,3 +62,20 @@ def test_subtraction_in_code_is_not_a_shell_command() -> None:
     assert {f.message_key for f in found} == {"never-defined/nowhere"}
     found = _findings("print(totl -1)")
     assert {f.message_key for f in found} == {"never-defined/nowhere"}
+
+
+def test_a_typo_is_not_matched_to_another_cells_local_variable() -> None:
+    # ``x`` exists only inside a comprehension of cell 1: the read of ``X`` in cell 2
+    # cannot mean it.
+    found = [f for f in _findings("lengths = [len(x) for x in ['a']]", "print(X[:3])")
+             if f.name == "X"]
+    assert [f.cause.value for f in found] == ["never-defined"]
+    near = [f for f in _findings("value = 1", "print(Value)") if f.name == "Value"]
+    assert [(f.cause.value, f.suggestion) for f in near] == [("typo", "value")]
+
+
+def test_a_typo_names_the_binding_in_the_notebooks_namespace() -> None:
+    found = [f for f in _findings("n = max([len(x) for x in ['ab']])", "x = [1, 2]",
+                                  "print(X[:1])") if f.name == "X"]
+    assert [(f.cause.value, f.suggestion) for f in found] == [("typo", "x")]
+    assert [(r.role, r.cell, r.line) for r in found[0].related] == [("definition", 2, 1)]
