@@ -31,6 +31,14 @@ Output: a summary table on stdout, a seeded random sample (``--sample N``,
 row of a TSV file (``--out``, default /tmp/nbscope_audit.tsv).
 
 Run from the repository root: ``python3 benchmarks/corpus_audit.py --sample 25``.
+
+``--by-cause N`` is the other mode, for a hand audit of nbscope alone (ruff is not
+needed): it samples N findings of each cause (``NS100`` and other findings without a
+cause are grouped by code) with a fixed seed, and prints each with its message, fix,
+related places and the lines of its cell around the finding, so a reviewer can judge
+it right, right but weak, or wrong. ``--seed`` picks another sample; the same seed
+and the same findings give the same sample (each cause is drawn with its own
+generator, so a change in one cause does not reshuffle the others).
 Exit status: 0 success, 2 missing corpus, missing ruff or a tool that failed.
 """
 
@@ -617,6 +625,94 @@ def print_samples(rows: list[Row], sample: int, seed: int) -> None:
         print()
 
 
+CELL_CONTEXT = 6  # lines shown on each side of the finding's line
+
+
+def finding_group(finding: dict[str, Any]) -> str:
+    return finding.get("cause") or finding.get("code") or "?"
+
+
+def sample_by_cause(report: dict[str, Any], corpus: Path, per_cause: int,
+                    seed: int) -> dict[str, list[tuple[str, dict[str, Any]]]]:
+    """Up to ``per_cause`` findings of each cause, drawn reproducibly: the findings are
+    put in a fixed order first (path, cell, line, column, code, name), then each cause
+    is sampled by its own generator seeded with ``seed`` and the cause's name."""
+    groups: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+    for nb in report.get("notebooks", []):
+        path = relative(nb["path"], corpus)
+        for finding in nb.get("findings", []):
+            groups[finding_group(finding)].append((path, finding))
+    chosen = {}
+    for cause, pool in sorted(groups.items()):
+        pool.sort(key=lambda item: (item[0], item[1].get("cell") or 0,
+                                    item[1].get("line") or 0, item[1].get("column") or 0,
+                                    item[1].get("code") or "", item[1].get("name") or ""))
+        rng = random.Random(f"{seed}:{cause}")
+        picked = rng.sample(range(len(pool)), min(per_cause, len(pool)))
+        chosen[cause] = [pool[index] for index in sorted(picked)]
+    return chosen
+
+
+def cell_excerpt(nb: Notebook, cell: int, line: int | None) -> list[str]:
+    """The cell's lines around ``line`` (all of a short cell), numbered, ``>`` marking it."""
+    if not 1 <= cell <= len(nb.cells):
+        return ["    (cell not found)"]
+    lines = nb.cells[cell - 1].lines
+    if len(lines) <= 2 * CELL_CONTEXT + 1 or not line:
+        start, end = 1, len(lines)
+    else:
+        start, end = max(1, line - CELL_CONTEXT), min(len(lines), line + CELL_CONTEXT)
+    out = [f"    {'>' if number == line else ' '}{number:4} | {lines[number - 1].rstrip()[:160]}"
+           for number in range(start, end + 1)]
+    if start > 1:
+        out.insert(0, f"    ... ({start - 1} lines above)")
+    if end < len(lines):
+        out.append(f"    ... ({len(lines) - end} lines below)")
+    return out
+
+
+def print_cause_samples(chosen: dict[str, list[tuple[str, dict[str, Any]]]],
+                        totals: Counter[str], corpus: Path, seed: int) -> None:
+    notebooks: dict[str, Notebook] = {}
+    for cause, items in chosen.items():
+        print(f"=== {cause}: {len(items)} of {totals[cause]} findings (seed {seed}) ===")
+        for index, (path, f) in enumerate(items, 1):
+            nb = notebooks.setdefault(path, load_notebook(corpus / path))
+            print(f"[{cause} {index}] {path}  cell {f.get('cell')} line {f.get('line')}  "
+                  f"`{f.get('name')}`  {f.get('code')} {f.get('severity')}")
+            print(f"    message: {f.get('message')}")
+            if f.get("fix"):
+                print(f"    fix: {f['fix']}")
+            for rel in f.get("related") or []:
+                text = nb.line(rel.get("cell") or 0, rel.get("line") or 0).strip()[:120]
+                print(f"    related {rel.get('role')}: cell {rel.get('cell')} line "
+                      f"{rel.get('line')} [{rel.get('execution_count')}]  {text}")
+            print(f"    cell {f.get('cell')} [{f.get('execution_count')}]:")
+            print("\n".join(cell_excerpt(nb, int(f.get("cell") or 0), f.get("line"))))
+            print()
+
+
+def audit_by_cause(args: argparse.Namespace, corpus: Path) -> int:
+    if args.nbscope_json:
+        report = json.loads(args.nbscope_json.read_text(encoding="utf-8"))
+        command = f"(nbscope JSON read from {args.nbscope_json})"
+    else:
+        command = " ".join(["python3", *NBSCOPE_ARGS, str(corpus)])
+        report = run_json([sys.executable, *NBSCOPE_ARGS, str(corpus)], "nbscope",
+                          ok=(0, 1, 2))
+    totals = Counter(finding_group(f) for nb in report.get("notebooks", [])
+                     for f in nb.get("findings", []))
+    chosen = sample_by_cause(report, corpus, args.by_cause, args.seed)
+    print(f"command: {command}")
+    print(f"notebooks: {len(report.get('notebooks', []))}; findings: {sum(totals.values())}")
+    print(table(["cause (or code)", "findings", "sampled"],
+                [[cause, totals[cause], len(chosen.get(cause, []))]
+                 for cause in sorted(totals, key=lambda c: -totals[c])]))
+    print()
+    print_cause_samples(chosen, totals, corpus, args.seed)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         description="Audit nbscope against ruff F821 on the notebook corpus.")
@@ -628,6 +724,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--sample", type=int, default=20,
                         help="rows to print per disagreement kind (default 20)")
     parser.add_argument("--seed", type=int, default=0, help="random seed for the sample")
+    parser.add_argument("--by-cause", type=int, metavar="N",
+                        help="hand-audit mode: print N findings of each cause (seeded "
+                             "sample) with their cells; runs nbscope only, not ruff")
     parser.add_argument("--ruff", default="ruff", help="ruff executable (default: ruff)")
     parser.add_argument("--ruff-json", type=Path,
                         help="read this saved ruff JSON instead of running ruff")
@@ -649,6 +748,10 @@ def audit(args: argparse.Namespace) -> int:
     corpus = Path(os.path.realpath(args.corpus))
     if not corpus.is_dir():
         raise AuditError(f"corpus folder not found: {corpus} (pass --corpus PATH)")
+    if args.by_cause is not None:
+        if args.by_cause < 1:
+            raise AuditError("--by-cause needs a positive number of findings per cause")
+        return audit_by_cause(args, corpus)
     commands = []
     ruff = shutil.which(args.ruff)
     if ruff is None:

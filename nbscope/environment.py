@@ -30,6 +30,8 @@ class ModuleKnowledge(Protocol):
 
     def well_known_package(self, top_level: str) -> bool: ...
 
+    def installed_module_names(self, module: str) -> frozenset[str] | None: ...
+
     def local_module_names(self, module: str,
                            extra_paths: tuple[str, ...]) -> ModuleNames | None: ...
 
@@ -56,6 +58,9 @@ class NoEnvironment:
 
     def well_known_package(self, top_level: str) -> bool:
         return True
+
+    def installed_module_names(self, module: str) -> frozenset[str] | None:
+        return None
 
     def local_module_names(self, module: str,
                            extra_paths: tuple[str, ...]) -> ModuleNames | None:

@@ -60,6 +60,17 @@ class Workspace:
 
         return top_level in KNOWN_THIRD_PARTY
 
+    def installed_module_names(self, module: str) -> frozenset[str] | None:
+        """The public names of an installed or standard-library module (what
+        ``from module import *`` binds, read from its source); None for the notebook's
+        own modules, for modules that are not here, and where they cannot be listed."""
+        from .imports_env import ModuleKind
+
+        location = self._modules.locate(module)
+        if location is None or location.kind is ModuleKind.LOCAL:
+            return None
+        return self._modules.star_import_names(module)
+
     def module_missing(self, module: str, extra_paths: tuple[str, ...]) -> bool:
         return self._searching(extra_paths).locate(module) is None
 
@@ -121,6 +132,9 @@ class ReadLog:
 
     def well_known_package(self, top_level: str) -> bool:
         return self.workspace.well_known_package(top_level)
+
+    def installed_module_names(self, module: str) -> frozenset[str] | None:
+        return self.workspace.installed_module_names(module)
 
     def module_missing(self, module: str, extra_paths: tuple[str, ...]) -> bool:
         self.added_paths.update(extra_paths)

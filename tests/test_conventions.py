@@ -7,7 +7,13 @@ import sys
 
 import pytest
 
-from nbscope.conventions import CONVENTIONAL_IMPORTS, KNOWN_THIRD_PARTY, import_line_for
+from nbscope.conventions import (
+    CONVENTIONAL_IMPORTS,
+    KNOWN_THIRD_PARTY,
+    LIBRARY_NAMES,
+    PACKAGE_MEMBERS,
+    import_line_for,
+)
 
 
 def _is_stdlib(name: str) -> bool:
@@ -73,3 +79,33 @@ def test_table_modules_are_known_or_stdlib() -> None:
         assert module is not None
         top = module.partition(".")[0]
         assert top in KNOWN_THIRD_PARTY or top in sys.stdlib_module_names, line
+
+
+@pytest.mark.parametrize(("name", "line"), sorted(LIBRARY_NAMES.items()))
+def test_library_entry_binds_exactly_its_name(name: str, line: str) -> None:
+    assert _bound_names(line) == [name]
+    assert name not in CONVENTIONAL_IMPORTS  # one table per name: no silent override
+
+
+@pytest.mark.parametrize(("name", "entry"), sorted(PACKAGE_MEMBERS.items()))
+def test_package_member_binds_its_name_from_its_package(name: str,
+                                                        entry: tuple[str, str]) -> None:
+    package, line = entry
+    assert _bound_names(line) == [name]
+    stmt = ast.parse(line).body[0]
+    assert isinstance(stmt, ast.ImportFrom) and stmt.module is not None
+    assert stmt.module == package or stmt.module.startswith(package + ".")
+    assert name not in CONVENTIONAL_IMPORTS and name not in LIBRARY_NAMES
+
+
+def test_library_tables_import_well_known_packages() -> None:
+    lines = [*LIBRARY_NAMES.values(), *(line for _, line in PACKAGE_MEMBERS.values())]
+    for line in lines:
+        module = ast.parse(line).body[0].module
+        assert module is not None and module.partition(".")[0] in KNOWN_THIRD_PARTY, line
+
+
+def test_import_line_for_knows_the_common_library_names() -> None:
+    assert import_line_for("Trainer", _is_stdlib) == "from transformers import Trainer"
+    assert import_line_for("load_dataset", _is_stdlib) == "from datasets import load_dataset"
+    assert import_line_for("metrics", _is_stdlib) is None  # generic: only with sklearn used

@@ -19,15 +19,18 @@ from ..findings import Finding, Severity
 from ..names import PROVIDED
 from . import (
     analysis_limit,
+    commented_out,
     conditional,
     defined_later,
     deleted,
     function_local,
+    library_names,
     local_modules,
     missing_import,
     missing_module,
     missing_name,
     never_defined,
+    prose,
     syntax_error,
     typo,
     unbound_local,
@@ -106,6 +109,17 @@ def _unbound_name(facts: Facts, name: str, at: Site, read: Site | None = None) -
     elsewhere = [s for s in facts.sites(name) if not s.scope.is_module]
     if elsewhere:
         return function_local.finding(facts, name, at, function_local.pick_site(elsewhere))
+    if name in prose.JSON_WORDS and prose.is_json_text(facts.cells[at.cell].source):
+        return never_defined.json_text_finding(facts, name, at)
+    command = _shell_line(facts, at)
+    if command is not None:
+        return never_defined.shell_finding(facts, name, at, command)
+    comment = commented_out.commented_definition(facts, name, at)
+    if comment is not None:
+        return never_defined.commented_out_finding(facts, name, at, comment)
+    library = library_names.library_import(facts, name, at)
+    if library is not None:
+        return missing_import.library_finding(facts, name, at, library)
     import_line = facts.modules.import_line_for(name)
     if import_line and (facts.read_as_module(read or at) or not binds_module(name, import_line)):
         return missing_import.finding(facts, name, at, import_line)
@@ -126,14 +140,25 @@ def _unbound_name(facts: Facts, name: str, at: Site, read: Site | None = None) -
     return never_defined.finding(facts, name, at)
 
 
+def _shell_line(facts: Facts, at: Site) -> str | None:
+    """The line of ``at`` when it is a shell command typed without ``!``."""
+    cell = facts.cells.get(at.cell)
+    if cell is None or at.span is None:
+        return None
+    return prose.shell_command(cell.source, at.span.line)
+
+
 def _local(facts: Facts, verdict: Verdict) -> Finding | None:
     use = verdict.use
     owner = _owner_of(facts, use)
     if verdict.status is Status.MAYBE:
         return conditional.finding(facts, use, use.site, verdict.events, (), owner or "it")
-    local = next((s for s in facts.sites(use.name)
-                  if s.scope.is_function and s.owner == owner
-                  and s.binding is not BindingKind.PARAMETER), None)
+    assigned = [s for s in facts.sites(use.name)
+                if s.scope.is_function and s.owner == owner
+                and s.binding is not BindingKind.PARAMETER]
+    # Another cell may define a function of the same name: the one read is in this cell.
+    local = next((s for s in assigned if s.site.cell == use.site.cell),
+                 assigned[0] if assigned else None)
     if local is None and owner is None:
         isolated = next((s for s in facts.sites(use.name)
                          if s.scope is ScopeKind.ISOLATED and s.site.cell == use.site.cell),
@@ -162,7 +187,10 @@ def _function_reads(facts: Facts, provided: Container[str]) -> Iterator[Finding]
                 continue
             if facts.unknowable(name):
                 continue
-            yield _unbound_name(facts, name, use.site)
+            found = _unbound_name(facts, name, use.site)
+            if use.catch is Catch.BROAD and found.severity is Severity.ERROR:
+                found = _softened(found)
+            yield found
 
 
 def _syntax_errors(facts: Facts) -> Iterator[Finding]:

@@ -9,6 +9,7 @@ from ..findings import Cause, Finding, Severity
 from .base import Facts, Message, Rule
 
 if TYPE_CHECKING:
+    from .library_names import LibraryImport
     from .local_modules import LocalImport
 
 RULE = Rule(
@@ -84,3 +85,33 @@ def local_finding(facts: Facts, name: str, at: Site, source: LocalImport) -> Fin
     return facts.finding(RULE, name, at, message, fields,
                          suggestion=f"from {source.module} import {name}",
                          related=(facts.related("import", record.site),))
+
+
+FROM_LIBRARY = Message(
+    "missing-import/library-module",
+    "`{name}` is never imported, but `{module}` defines it: cell {cell} imports only "
+    "{imported} from it, not `{name}`.",
+    "Add `{name}` to the import in cell {cell} (`{extended}`), or add `{line}`.")
+PACKAGE_MEMBER = Message(
+    "missing-import/package-member",
+    "`{name}` is never imported: no cell runs `{line}`, though this notebook uses "
+    "`{package}` (cell {cell} imports from it).",
+    "Add `{line}` to an import cell at the top of the notebook.")
+
+
+def library_finding(facts: Facts, name: str, at: Site, source: LibraryImport) -> Finding:
+    """``name`` comes from a library the notebook already imports from, but not imported."""
+    record = source.record
+    related = (facts.related("import", record.site),)
+    if not source.same_module:
+        package = record.module.partition(".")[0]
+        return facts.finding(RULE, name, at, PACKAGE_MEMBER,
+                             {"line": source.line, "package": package,
+                              "cell": record.site.cell},
+                             suggestion=source.line, related=related)
+    imported = [alias for alias, _ in record.names]
+    fields = {"module": record.module, "cell": record.site.cell, "line": source.line,
+              "imported": ", ".join(f"`{alias}`" for alias in imported),
+              "extended": f"from {record.module} import {', '.join(imported + [name])}"}
+    return facts.finding(RULE, name, at, FROM_LIBRARY, fields, suggestion=source.line,
+                         related=related)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from ..dataflow.ir import Site
 from ..findings import Cause, Finding, Severity
 from ..names import BUILTIN_NAMES
-from .base import Facts, Message, Rule
+from .base import Facts, Message, Rule, before, where
+from .commented_out import CommentedDefinition
 
 RULE = Rule(
     code="NS008",
@@ -17,7 +18,11 @@ RULE = Rule(
 ## What it does
 Finds names that no cell binds, that are not built-ins or provided by the
 kernel, and for which nbscope has no more specific explanation (no typo, no
-missing import, no local variable of the same name).
+missing import, no local variable of the same name). Where the notebook shows
+why, it says so: a whole-line comment that holds the definition
+(`# s3 = boto3.client("s3")`: uncomment it), a shell command typed without
+`!` (`tesseract --version`), a read on the line that first assigns the name
+(`df = df.merge(...)`), or `true`/`null` in a cell that is pasted JSON.
 
 ## Why is this bad?
 Running the notebook raises `NameError` at this line.
@@ -53,10 +58,38 @@ MODULE_VALUE = Message(
     "variable that was never assigned.",
     "Assign `{name}` in a cell above this one (or rename it to the variable you meant); "
     "if you did mean the module, add `{line}`.")
+COMMENTED_OUT = Message(
+    "never-defined/commented-out",
+    "`{name}` is never defined: the line that would define it, {place}, is commented out "
+    "(`{comment}`).",
+    "Uncomment {place} (remove the `#`{body}){order}.")
+JSON_TEXT = Message(
+    "never-defined/json-text",
+    "This cell holds JSON text, not Python: `{name}` is JSON's spelling, and Python has no "
+    "such name (it writes `True`, `False` and `None`), so the cell raises NameError here.",
+    "If the cell is a pasted file (a notebook's or a configuration's JSON), make it a Raw "
+    "cell or delete it; to use the data, put the text in a string and read it with "
+    "`json.loads`.")
+SHELL_COMMAND = Message(
+    "never-defined/shell-command",
+    "This line looks like a shell command typed without IPython's `!` (`{command}`): Python "
+    "reads it as arithmetic on `{name}`, which is not defined.",
+    "Run it in the shell: `!{command}`.")
+SELF_REFERENCE = Message(
+    "never-defined/self-reference",
+    "`{name}` is read on the line that first assigns it ({place}): the right-hand side runs "
+    "first, when no `{name}` exists yet, and no cell assigns it before.",
+    "Give `{name}` a value in a cell above (or run the cell that makes it), or read the "
+    "variable you meant instead.")
 _SPECIAL = {"__file__": FILE}
 
 
 def finding(facts: Facts, name: str, at: Site) -> Finding:
+    same_line = next((s for s in facts.module_sites(name) if _same_line(s.site, at)), None)
+    if same_line is not None:
+        return facts.finding(RULE, name, at, SELF_REFERENCE,
+                             {"place": where(same_line.site, at.cell)},
+                             related=(facts.related("definition", same_line.site),))
     if name in _SPECIAL:
         message = _SPECIAL[name]
     elif name in BUILTIN_NAMES:
@@ -69,3 +102,31 @@ def finding(facts: Facts, name: str, at: Site) -> Finding:
 def module_value_finding(facts: Facts, name: str, at: Site, import_line: str) -> Finding:
     """``return string``: a module's name read as a value, and no cell assigns it."""
     return facts.finding(RULE, name, at, MODULE_VALUE, {"line": import_line})
+
+
+def commented_out_finding(facts: Facts, name: str, at: Site,
+                          comment: CommentedDefinition) -> Finding:
+    """``name`` is bound only by a line that is commented out: that is the likely cause."""
+    order = "" if before(comment.site, at) else ", and move it above this line"
+    return facts.finding(RULE, name, at, COMMENTED_OUT,
+                         {"place": where(comment.site, at.cell), "comment": comment.comment,
+                          "order": order,
+                          "body": " there and on the lines of its body" if comment.header else ""},
+                         suggestion=comment.code,
+                         related=(facts.related("definition", comment.site, "commented out"),))
+
+
+def json_text_finding(facts: Facts, name: str, at: Site) -> Finding:
+    """``true``/``false``/``null`` read in a cell whose whole text is JSON."""
+    return facts.finding(RULE, name, at, JSON_TEXT)
+
+
+def shell_finding(facts: Facts, name: str, at: Site, command: str) -> Finding:
+    """``name`` is the command (or a flag) of a shell line written without ``!``."""
+    return facts.finding(RULE, name, at, SHELL_COMMAND, {"command": command},
+                         suggestion=f"!{command}")
+
+
+def _same_line(a: Site, b: Site) -> bool:
+    return (a.cell == b.cell and a.span is not None and b.span is not None
+            and a.span.line == b.span.line)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from ..dataflow.ir import Site
 from ..findings import Finding, Severity
 from .base import Facts, Message, Rule
+from .prose import is_text_line, text_lines
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 RULE = Rule(
     code="NS100",
@@ -16,6 +21,9 @@ RULE = Rule(
 ## What it does
 Reports code cells that are not valid Python, after IPython's own input
 transformations (magics, `!` shell commands, `?` help) have been applied.
+When the line Python stops at is prose (a sentence or pasted Markdown, not
+broken code), it says that the cell holds text: make it a Markdown cell (or,
+for one line of text among code, a comment).
 
 ## Why is this bad?
 Restart & Run All stops at this cell with `SyntaxError`. nbscope cannot see which
@@ -45,10 +53,40 @@ REJECTED = Message(
     "Move the statement into a function (a `return`), into a loop (a `break` or `continue`), "
     "or remove it.")
 
+TEXT_CELL = Message(
+    "syntax-error/text-cell",
+    "This cell holds text, not Python (line {line}: `{text}`), so Restart & Run All stops "
+    "here with SyntaxError; nbscope skipped the cell.",
+    "Make it a Markdown cell (in Jupyter: select it, press Esc, then M), or delete it.")
+TEXT_LINE = Message(
+    "syntax-error/text-line",
+    "Line {line} of this cell is text, not Python (`{text}`), so Restart & Run All stops "
+    "here with SyntaxError; nbscope skipped the cell.",
+    "Turn the text into a comment (start the line with `#`), or move it to a Markdown cell.")
+
 
 def finding(facts: Facts, site: Site, reason: str, parsed: bool = False) -> Finding:
     """``parsed``: the cell parses, but Python's compiler rejects a statement in it."""
     span = site.span
+    if not parsed and span is not None:
+        text = _text_finding(facts, site, span.line)
+        if text is not None:
+            return text
     position = f" (line {span.line}, column {span.column})" if span else ""
     return facts.finding(RULE, None, site, REJECTED if parsed else NOT_PYTHON,
                          {"reason": reason, "position": position})
+
+
+def _text_finding(facts: Facts, site: Site, line: int) -> Finding | None:
+    """The finding for a cell whose failing line is prose, not broken code; else None."""
+    cell = facts.cells.get(site.cell)
+    if cell is None or cell.source.lstrip().startswith(("%", "!")):
+        return None
+    lines = _LINE_BREAK.split(cell.source)
+    if not 1 <= line <= len(lines) or not is_text_line(lines[line - 1]):
+        return None
+    text = lines[line - 1].strip()
+    shown = text if len(text) <= 60 else text[:57].rstrip() + "..."
+    whole = text_lines(cell.source)[1]
+    return facts.finding(RULE, None, site, TEXT_CELL if whole else TEXT_LINE,
+                         {"line": line, "text": shown.replace("`", "'")})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..dataflow.cellfacts import BindingSite
-from ..dataflow.ir import Site
+from ..dataflow.ir import BindingKind, Site
 from ..findings import Cause, Finding, Severity
 from ..names import BUILTIN_NAMES
 from .base import Facts, Message, Rule, before, where
@@ -51,8 +51,12 @@ def closest(facts: Facts, name: str, at: Site,
     """
     # Not a name the reading line itself binds (``trainer = Trainer(...)``): that one
     # does not exist yet when the line reads, so it cannot be what was meant.
-    candidates = [(n, sites[0]) for n, sites in facts.bindings.items()
-                  if n != name and not all(_same_line(s.site, at) for s in sites)]
+    # Named by its binding in the notebook's namespace where it has one (not the
+    # comprehension variable of the same name an earlier cell happens to use).
+    candidates = [(n, next((s for s in sites if s.scope.is_module), sites[0]))
+                  for n, sites in facts.bindings.items()
+                  if n != name and not all(_same_line(s.site, at) for s in sites)
+                  and _visible_from(sites, at)]
     if builtins:
         candidates += [(n, None) for n in BUILTIN_NAMES if not n.startswith("_") and n != name]
     best = _best_match(name, candidates, at)
@@ -101,6 +105,15 @@ def _unique_short_match(name: str, candidates: list[tuple[str, BindingSite | Non
         return None
     [(candidate, site)] = matches.items()
     return candidate, site
+
+
+def _visible_from(sites: list[BindingSite], at: Site) -> bool:
+    """Whether a name bound at ``sites`` could be the one meant at ``at``: bound in the
+    notebook's namespace, or inside a function or comprehension of the reading cell. A
+    comprehension variable of another cell (``x`` in ``[len(x) for x in rows]``) is
+    never meant: spelt right, the read would fail all the same."""
+    return any(site.scope.is_module or site.binding is BindingKind.GLOBAL_IN_FUNCTION
+               or site.site.cell == at.cell for site in sites)
 
 
 def _same_line(a: Site, b: Site) -> bool:
