@@ -49,7 +49,7 @@ EAGER_ANNOTATIONS = sys.version_info < (3, 14)
 
 NodeHandler = Callable[..., None]
 # Looking a member up on an Enum class is slow before Python 3.12; bindings are many.
-_MODULE, _COMPREHENSION = ScopeKind.MODULE, ScopeKind.COMPREHENSION
+_MODULE, _CLASS, _COMPREHENSION = ScopeKind.MODULE, ScopeKind.CLASS, ScopeKind.COMPREHENSION
 
 
 class Lowering:
@@ -95,9 +95,25 @@ class Lowering:
                         span.line, span.column, span.line, span.column + len(found.keyword)))
                     break
         try:
-            self.statements(body)
+            if self.scope.kind is ScopeKind.MODULE:
+                # IPython compiles and runs a cell's top-level statements one at a time.
+                for statement in body:
+                    self.annotations_namespace(statement)
+                    self.statements([statement])
+            else:
+                self.statements(body)
         finally:
             self.fragment = previous
+
+    def annotations_namespace(self, block: ast.stmt | list[ast.stmt]) -> None:
+        """Bind ``__annotations__`` where the compiler creates it: at the start of a module
+        or class body unit that holds an annotated assignment."""
+        statements = block if isinstance(block, list) else [block]
+        for statement in statements:
+            found = syntax.first_annotation(statement)
+            if found is not None:
+                self.bind("__annotations__", self.site(found.target), BindingKind.ANNOTATED)
+                return
 
     def site(self, node: ast.AST) -> Site:
         assert self.fragment is not None
@@ -175,7 +191,10 @@ class Lowering:
         resolved, depth = resolve(self.scope, name)
         if resolved is Resolve.FREE:
             return
-        free = resolved is Resolve.LOCAL and through_nested_function(self.scope)
+        # A function's variable read from a class body or through a closure raises
+        # NameError, not UnboundLocalError, when unbound.
+        free = resolved is Resolve.LOCAL and (self.scope.kind is _CLASS
+                                              or through_nested_function(self.scope))
         op = Use(name, site, resolved, depth, self.catch, free)
         self.out.append(op)
         if resolved is not Resolve.LOCAL and self.scope.in_function:

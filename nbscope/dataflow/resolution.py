@@ -50,6 +50,12 @@ class LexicalScope:
         return scope
 
 
+# Names the compiler provides inside a class body (the class namespace starts with them).
+CLASS_BODY_NAMES = frozenset({"__module__", "__qualname__"})
+# The implicit closure cell of every function nested in a class body (what ``super()`` uses).
+CLASS_CELL = "__class__"
+
+
 def resolve(scope: LexicalScope, name: str) -> tuple[Resolve, int]:
     """How a read of ``name`` written in ``scope`` resolves, and the layer it reads."""
     kind = scope.kind
@@ -60,9 +66,16 @@ def resolve(scope: LexicalScope, name: str) -> tuple[Resolve, int]:
     if name in scope.names.nonlocals:
         return Resolve.FREE, -1
     if kind is _CLASS:
-        if name not in scope.names.bound and _bound_in_enclosing_function(scope, name):
+        if name in CLASS_BODY_NAMES and name not in scope.names.bound:
             return Resolve.FREE, -1
+        if name not in scope.names.bound:
+            owner = _enclosing_function_binding(scope, name)
+            if owner is not None:
+                # Run at once, a class body reads the function's variable as it is now.
+                return (Resolve.LOCAL, owner.depth) if owner.reached else (Resolve.FREE, -1)
         return Resolve.NAME, scope.depth
+    if name == CLASS_CELL and name not in scope.names.bound and _inside_class(scope):
+        return Resolve.FREE, -1
     if name in scope.names.locals:
         if kind is _COMPREHENSION:
             return Resolve.FREE, -1  # bound by the comprehension before any read
@@ -99,10 +112,33 @@ def through_nested_function(scope: LexicalScope) -> bool:
     return False
 
 
-def _bound_in_enclosing_function(scope: LexicalScope, name: str) -> bool:
+@dataclass(frozen=True, slots=True)
+class _Owner:
+    """The enclosing function whose variable a class body reads: its layer, and whether the
+    replay can see it from the class body (no other function body lies in between)."""
+
+    depth: int
+    reached: bool
+
+
+def _enclosing_function_binding(scope: LexicalScope, name: str) -> _Owner | None:
     outer = scope.parent
+    crossed_function = False
     while outer is not None and outer.kind is not _MODULE:
         if outer.kind.is_function and name in outer.names.locals:
+            return _Owner(outer.depth, not crossed_function)
+        if outer.kind.is_function or outer.kind is _COMPREHENSION:
+            crossed_function = True
+        outer = outer.parent
+    return None
+
+
+def _inside_class(scope: LexicalScope) -> bool:
+    """Whether a function (or comprehension) scope is nested in a class body, where the
+    compiler gives it the class's ``__class__`` cell."""
+    outer = scope.parent
+    while outer is not None:
+        if outer.kind is _CLASS:
             return True
         outer = outer.parent
     return False

@@ -201,6 +201,7 @@ class PythonLowering(ExpressionLowering):
         names = scopes.block_names(node.body)
         depth = self.scope.depth + 1
         with self.nested_scope(ScopeKind.CLASS, depth, names, node.name) as body:
+            self.annotations_namespace(node.body)
             self.statements(node.body)
         site = self.name_site(node, node.name)
         with self.collect() as bind_ops:
