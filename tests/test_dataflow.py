@@ -683,3 +683,43 @@ def test_a_misplaced_statement_is_a_syntax_error_at_its_keyword(
 ])
 def test_sympy_var_binds_the_names_it_is_given(cells: list[str], expected: list) -> None:
     assert findings(*cells) == expected
+
+
+@pytest.mark.parametrize("cells, severity", [
+    # Every iteration binds before the `if` may bind again: only zero iterations fail.
+    (["import os\nfor k in os.listdir('.'):\n    last = None\n    if k:\n        last = k\n",
+      "print(last)"], Severity.INFO),
+    (["def f(n):\n    for row in range(n):\n        safe = False\n        if row > 1:\n"
+      "            safe = True\n        if safe:\n            break\n    return safe\n", "f(3)"],
+     Severity.INFO),
+    # The `if` encloses the read too: where the read runs, only the loop decides.
+    (["import os\nfor d in os.listdir('.'):\n    if d:\n        for k in os.listdir(d):\n"
+      "            last = k\n        print(last)\n"], Severity.INFO),
+    # The `if` decides, loop or not: a real warning.
+    (["import os\nfor k in os.listdir('.'):\n    if k:\n        last = k\n", "print(last)"],
+     Severity.WARNING),
+    (["import os\nif os.sep == '/':\n    for k in os.listdir('.'):\n        last = k\n",
+      "print(last)"], Severity.WARNING),
+])
+def test_only_loops_that_run_zero_times_make_a_loop_binding_an_info_note(
+        cells: list[str], severity: Severity) -> None:
+    [found] = [f for f in check_notebook(make_notebook(*cells)).findings if f.cause]
+    assert (found.cause.value, found.severity) == ("conditional", severity)
+
+
+@pytest.mark.parametrize("cells", [
+    ["import torch\nloader = torch.utils.data.DataLoader([1, 2])",
+     "for batch in loader:\n    xb = batch\n    break\n", "print(xb)"],
+    ["from sklearn.model_selection import KFold\nkf = KFold(2)",
+     "for train_idx, test_idx in kf.split([1, 2, 3, 4]):\n    pass\n", "print(train_idx)"],
+    ["import tensorflow as tf\nds = tf.data.Dataset.range(3)",
+     "for images in ds.take(1):\n    sample = images\n    if images is not None:\n"
+     "        sample = images + 1\n", "print(sample)"],
+    ["with open('data.txt') as fh:\n    for line in fh:\n        last = line\n", "print(last)"],
+])
+def test_loops_that_run_in_practice_stay_information(cells: list[str]) -> None:
+    """A loader, a split, `take(1)`, a file's lines: the note says what happens if the loop
+    does not run, at `info`, never as a warning."""
+    notes = [f for f in check_notebook(make_notebook(*cells)).findings if f.cause]
+    assert notes and {(f.cause.value, f.severity) for f in notes} == {
+        ("conditional", Severity.INFO)}

@@ -35,6 +35,7 @@ from .ir import (
     EventKind,
     FunctionIR,
     Guard,
+    GuardPath,
     MaybeBind,
     Op,
     Opaque,
@@ -73,6 +74,8 @@ class Lowering:
         self.scope = LexicalScope(ScopeKind.MODULE, 0, None)
         self.out: list[Op] = []
         self.guards: list[Guard] = []
+        self.guard_path: GuardPath = ()  # the open guards, with their identities
+        self.guards_opened = 0
         self.catch = Catch.NONE
         self.import_guarded = 0
         self.functions = 0  # functions and lambdas lowered so far (their ``number``)
@@ -147,9 +150,10 @@ class Lowering:
     def nested_scope(self, kind: ScopeKind, depth: int, names: scopes.ScopeNames,
                      owner: str | None) -> Iterator[list[Op]]:
         previous_scope, previous_guards = self.scope, self.guards
+        previous_path = self.guard_path
         previous_catch, previous_import_guard = self.catch, self.import_guarded
         self.scope = LexicalScope(kind, depth, previous_scope, names, owner)
-        self.guards = []
+        self.guards, self.guard_path = [], ()
         if kind.is_function:
             # A body runs when called, outside the ``try`` it was defined in.
             self.catch, self.import_guarded = Catch.NONE, 0
@@ -158,15 +162,20 @@ class Lowering:
                 yield body
         finally:
             self.scope, self.guards = previous_scope, previous_guards
+            self.guard_path = previous_path
             self.catch, self.import_guarded = previous_catch, previous_import_guard
 
     @contextmanager
     def guard(self, construct: Guard) -> Iterator[None]:
         self.guards.append(construct)
+        previous_path = self.guard_path
+        self.guards_opened += 1
+        self.guard_path = (*previous_path, (self.cell, self.guards_opened, construct))
         try:
             yield
         finally:
             self.guards.pop()
+            self.guard_path = previous_path
 
     def emit_opaque(self, site: Site, construct: Construct, code: str | None,
                     detail: str) -> None:
@@ -195,7 +204,7 @@ class Lowering:
         # NameError, not UnboundLocalError, when unbound.
         free = resolved is Resolve.LOCAL and (self.scope.kind is _CLASS
                                               or through_nested_function(self.scope))
-        op = Use(name, site, resolved, depth, self.catch, free)
+        op = Use(name, site, resolved, depth, self.catch, free, self.guard_path)
         self.out.append(op)
         if resolved is not Resolve.LOCAL and self.scope.in_function:
             self.facts.function_reads.append(op)
@@ -213,7 +222,8 @@ class Lowering:
         global_from_function = (depth == 0 and scope.kind is not _MODULE
                                 and scope.in_function)
         binding = BindingKind.GLOBAL_IN_FUNCTION if global_from_function else kind
-        event = Event(EventKind.BIND, name, site, binding, guard, function)
+        event = Event(EventKind.BIND, name, site, binding, guard, function,
+                      guard_path=self.guard_path)
         if function is not None:
             self.out.append(DefineFunction(name, depth, event))
         else:
