@@ -225,6 +225,13 @@ CASES = [
     ("finally-runs-on-return",
      ["def f():\n    global y\n    try:\n        return 1\n    finally:\n        y = 1\n", "f()",
       "print(y)"], [], None),
+    ("a-function-defined-after-an-import-in-a-try-body-has-that-import",
+     ["try:\n    import json\n    def helper():\n        return json.dumps(1)\n"
+      "except ImportError:\n    def helper():\n        return 0\n", "helper()"], [], None),
+    ("a-function-defined-only-in-the-try-body-of-an-import-is-conditional",
+     ["try:\n    import json\n    def helper():\n        return json.dumps(1)\n"
+      "except ImportError:\n    pass\n", "helper()"],
+     [(2, 1, 1, "helper", "conditional")], None),
     # --- if --------------------------------------------------------------------------------
     ("if-and-else-both-bind",
      ["import random\nif random.random() > 2:\n    b = 1\nelse:\n    b = 2\n", "print(b)"],
@@ -723,3 +730,32 @@ def test_loops_that_run_in_practice_stay_information(cells: list[str]) -> None:
     notes = [f for f in check_notebook(make_notebook(*cells)).findings if f.cause]
     assert notes and {(f.cause.value, f.severity) for f in notes} == {
         ("conditional", Severity.INFO)}
+
+
+@pytest.mark.parametrize("cells", [
+    ["def f(a):\n    return later\n", "f(1, 2)", "later = 1"],
+    ["def f(a):\n    return later\n", "f(b=1)", "later = 1"],
+    ["def f(a, b):\n    return later\n", "f(1)", "later = 1"],
+    ["def f(a, /):\n    return later\n", "f(a=1)", "later = 1"],
+    ["def f(a, *, k):\n    return later\n", "f(1)", "later = 1"],
+    ["def f(a):\n    return later\n", "f(1, a=2)", "later = 1"],
+    ["f = lambda: later\n", "f(1)", "later = 1"],
+])
+def test_a_call_whose_arguments_cannot_match_does_not_run_the_body(cells: list[str]) -> None:
+    """CPython raises TypeError at the call, before the body reads anything."""
+    assert cpython_first_error(cells) == (2, None, "TypeError")
+    report = check_notebook(make_notebook(*cells))
+    assert (report.findings, report.first_failure) == ((), None)
+
+
+@pytest.mark.parametrize("cells", [
+    ["def f(a, b=1, *args, k=2, **kw):\n    return later\n", "f(1, 2, 3, k=1, z=4)",
+     "later = 1"],
+    ["def f(a):\n    return later\n", "xs = [1]\nf(*xs)", "later = 1"],
+    ["def deco(fn):\n    return lambda *a: fn(1)\n", "@deco\ndef f(a):\n    return later\n",
+     "f(1, 2)", "later = 1"],
+])
+def test_a_call_that_may_match_runs_the_body(cells: list[str]) -> None:
+    found = cpython_first_error(cells)
+    assert found is not None and found[1:] == ("later", "NameError")
+    assert first_failure(*cells) is not None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 
 from . import scopes, syntax
+from .arguments import arguments_of
 from .cellfacts import ScopeKind, sympy_var_names
 from .ir import BindingKind, Call, Construct, Loop, Resolve, walk
 from .lower import Lowering
@@ -55,7 +56,8 @@ class ExpressionLowering(Lowering):
         if isinstance(node.func, ast.Name):
             resolved, depth = resolve(self.scope, node.func.id)
             if resolved is not Resolve.FREE:
-                self.out.append(Call(node.func.id, self.site(node.func), resolved, depth))
+                self.out.append(Call(node.func.id, self.site(node.func), resolved, depth,
+                                     arguments_of(node)))
 
     def expr_Subscript(self, node: ast.Subscript) -> None:
         if isinstance(node.ctx, ast.Store) and syntax.is_namespace_call(node.value):

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from ..model import Span
+from .arguments import Arguments, Signature
 
 
 class EventKind(Enum):
@@ -210,12 +211,14 @@ class Delete:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Call:
-    """A direct call ``f(...)`` of a name: replay follows into known functions."""
+    """A direct call ``f(...)`` of a name: replay follows into known functions.
+    ``arguments``: what it passes (None when it unpacks ``*xs`` or ``**kw``)."""
 
     name: str
     site: Site
     resolve: Resolve
     depth: int
+    arguments: Arguments | None = None
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -314,6 +317,9 @@ class FunctionIR:
     Compared by identity; ``key`` (its cell and its place among the cell's
     functions) names it in sets. ``body`` is filled in after the object is
     created, because the body's operations may refer back to the function.
+    ``signature`` is None when a decorator may change the parameters;
+    ``imported_before`` names what the imports of the same ``try`` body bound
+    before this definition: the function exists only where they succeeded.
     """
 
     name: str
@@ -323,6 +329,8 @@ class FunctionIR:
     is_generator: bool = False
     is_async: bool = False
     body: tuple[Op, ...] = ()
+    signature: Signature | None = None
+    imported_before: tuple[str, ...] = ()
 
     @property
     def key(self) -> tuple[int, int]:

@@ -22,6 +22,7 @@ from ..environment import NameEnvironment
 from ..model import Span
 from ..transform import Fragment
 from . import scopes, syntax
+from .arguments import signature_of
 from .cellfacts import BindingSite, CellFacts, ScopeKind
 from .ir import (
     Bind,
@@ -78,6 +79,7 @@ class Lowering:
         self.guards_opened = 0
         self.catch = Catch.NONE
         self.import_guarded = 0
+        self.imported_in_try: tuple[str, ...] = ()  # see ``FunctionIR.imported_before``
         self.functions = 0  # functions and lambdas lowered so far (their ``number``)
 
     # --- fragments and positions ----------------------------------------------------
@@ -297,10 +299,11 @@ class Lowering:
     # --- functions ---------------------------------------------------------------------
 
     def new_function(self, name: str, site: Site, args: ast.arguments, generator: bool,
-                     is_async: bool = False) -> FunctionIR:
+                     is_async: bool = False, decorated: bool = False) -> FunctionIR:
         number, self.functions = self.functions, self.functions + 1
         return FunctionIR(name, site, tuple(scopes.parameter_names(args)), number, generator,
-                          is_async)
+                          is_async, signature=None if decorated else signature_of(args),
+                          imported_before=self.imported_in_try)
 
     def defaults_and_annotations(self, args: ast.arguments, returns: ast.expr | None) -> None:
         for default in [*args.defaults, *args.kw_defaults]:

@@ -204,3 +204,13 @@ def first_annotation(statement: ast.stmt) -> ast.AnnAssign | None:
             if found is not None:
                 return found
     return None
+
+
+def imported_names(statement: ast.stmt) -> tuple[str, ...]:
+    """The names an ``import`` statement binds (none for a star import or another statement)."""
+    if isinstance(statement, ast.Import):
+        return tuple(alias.asname or alias.name.split(".")[0] for alias in statement.names)
+    if isinstance(statement, ast.ImportFrom):
+        return tuple(alias.asname or alias.name for alias in statement.names
+                     if alias.name != "*")
+    return ()
