@@ -162,6 +162,25 @@ CASES = [
     ("nonlocal",
      ["def outer():\n    n = 0\n    def inner():\n        nonlocal n\n        n += 1\n"
       "        return n\n    return inner()\n", "outer()"], [], None),
+    ("nonlocal-assignment-in-a-called-inner-function-binds-the-outer-variable",
+     ["def f():\n    def g():\n        nonlocal v\n        v = 1\n    g()\n    print(v)\n"
+      "    v = 2\n", "f()"], [], None),
+    ("nonlocal-assignment-binds-an-annotated-outer-variable",
+     ["def f():\n    v: int\n    def g():\n        nonlocal v\n        v = 1\n    g()\n"
+      "    return v\n", "f()"], [], None),
+    ("nonlocal-assignment-of-an-inner-function-not-called-binds-nothing",
+     ["def f():\n    v: int\n    def g():\n        nonlocal v\n        v = 1\n    return v\n",
+      "f()"], [(1, 6, 12, "v", "unbound-local")], (2, "v", "UnboundLocalError")),
+    ("nonlocal-assignment-under-an-if-may-bind",
+     ["def f():\n    v: int\n    def g(flag):\n        nonlocal v\n        if flag:\n"
+      "            v = 1\n    g(False)\n    return v\n", "f()"],
+     [(1, 8, 12, "v", "conditional")], UNCOMPARED),
+    ("inner-function-reads-an-outer-variable-that-is-only-annotated",
+     ["x = 1", "def f():\n    x: int\n    def g():\n        return x\n    return g()\n", "f()"],
+     [(2, 4, 16, "x", "unbound-local")], (3, "x", "NameError")),
+    ("inner-function-reads-an-annotated-outer-variable-assigned-later",
+     ["def f():\n    x: int\n    def g():\n        return x\n    x = 3\n    return g()\n",
+      "f()"], [], None),
     ("global-del-in-a-called-function",
      ["x = 1\ndef f():\n    global x\n    del x\n", "f()", "print(x)"],
      [(3, 1, 7, "x", "deleted")], (3, "x", "NameError")),
@@ -190,6 +209,9 @@ CASES = [
     ("except-as-may-unbind-an-earlier-binding",
      ["e = 1", "try:\n    1/0\nexcept ZeroDivisionError as e:\n    pass\n", "print(e)"],
      [(3, 1, 7, "e", "conditional")], UNCOMPARED),
+    ("except-as-name-read-in-the-else-branch-keeps-the-earlier-binding",
+     ["e = 1\ntry:\n    int('1')\nexcept ValueError as e:\n    pass\nelse:\n    print(e)\n"],
+     [], None),
     ("except-as-name-read-only-when-the-handler-did-not-run",
      ["ok = True\ne = 1\ntry:\n    int('1')\nexcept ValueError as e:\n    ok = False\n"
       "if ok:\n    print(e)\n"], [(1, 8, 11, "e", "conditional")], None),
@@ -715,24 +737,6 @@ def test_only_loops_that_run_zero_times_make_a_loop_binding_an_info_note(
 
 
 @pytest.mark.parametrize("cells", [
-    ["import torch\nloader = torch.utils.data.DataLoader([1, 2])",
-     "for batch in loader:\n    xb = batch\n    break\n", "print(xb)"],
-    ["from sklearn.model_selection import KFold\nkf = KFold(2)",
-     "for train_idx, test_idx in kf.split([1, 2, 3, 4]):\n    pass\n", "print(train_idx)"],
-    ["import tensorflow as tf\nds = tf.data.Dataset.range(3)",
-     "for images in ds.take(1):\n    sample = images\n    if images is not None:\n"
-     "        sample = images + 1\n", "print(sample)"],
-    ["with open('data.txt') as fh:\n    for line in fh:\n        last = line\n", "print(last)"],
-])
-def test_loops_that_run_in_practice_stay_information(cells: list[str]) -> None:
-    """A loader, a split, `take(1)`, a file's lines: the note says what happens if the loop
-    does not run, at `info`, never as a warning."""
-    notes = [f for f in check_notebook(make_notebook(*cells)).findings if f.cause]
-    assert notes and {(f.cause.value, f.severity) for f in notes} == {
-        ("conditional", Severity.INFO)}
-
-
-@pytest.mark.parametrize("cells", [
     ["def f(a):\n    return later\n", "f(1, 2)", "later = 1"],
     ["def f(a):\n    return later\n", "f(b=1)", "later = 1"],
     ["def f(a, b):\n    return later\n", "f(1)", "later = 1"],
@@ -759,3 +763,21 @@ def test_a_call_that_may_match_runs_the_body(cells: list[str]) -> None:
     found = cpython_first_error(cells)
     assert found is not None and found[1:] == ("later", "NameError")
     assert first_failure(*cells) is not None
+
+
+@pytest.mark.parametrize("cells", [
+    ["import torch\nloader = torch.utils.data.DataLoader([1, 2])",
+     "for batch in loader:\n    xb = batch\n    break\n", "print(xb)"],
+    ["from sklearn.model_selection import KFold\nkf = KFold(2)",
+     "for train_idx, test_idx in kf.split([1, 2, 3, 4]):\n    pass\n", "print(train_idx)"],
+    ["import tensorflow as tf\nds = tf.data.Dataset.range(3)",
+     "for images in ds.take(1):\n    sample = images\n    if images is not None:\n"
+     "        sample = images + 1\n", "print(sample)"],
+    ["with open('data.txt') as fh:\n    for line in fh:\n        last = line\n", "print(last)"],
+])
+def test_loops_that_run_in_practice_stay_information(cells: list[str]) -> None:
+    """A loader, a split, `take(1)`, a file's lines: the note says what happens if the loop
+    does not run, at `info`, never as a warning."""
+    notes = [f for f in check_notebook(make_notebook(*cells)).findings if f.cause]
+    assert notes and {(f.cause.value, f.severity) for f in notes} == {
+        ("conditional", Severity.INFO)}

@@ -96,6 +96,8 @@ CASES = [
       "print(y)",), (1, "y", "conditional/deleted")),
     (("count = 0\ndef add():\n    count = count + 1\nadd()",),
      (1, "count", "unbound-local/function")),
+    (("def f():\n    x: int\n    def g():\n        return x\n    return g()\nf()",),
+     (1, "x", "unbound-local/annotated-only")),
     (("x = (",), (1, None, "syntax-error/unparsable")),
     (("return 1",), (1, None, "syntax-error/misplaced-statement")),
     (("exec('a = 1')", "print(a)"), (1, None, "analysis-limit/opaque")),

@@ -37,21 +37,29 @@ from .ir import (
     FunctionIR,
     Guard,
     GuardPath,
+    Jump,
     MaybeBind,
     Op,
     Opaque,
     Resolve,
     Site,
     Use,
+    walk,
 )
-from .resolution import LexicalScope, resolve, target_depth, through_nested_function
+from .resolution import (
+    LexicalScope,
+    NonlocalWrite,
+    resolve,
+    target_depth,
+    through_nested_function,
+)
 
 # Annotations of functions and module-level names are evaluated eagerly before 3.14.
 EAGER_ANNOTATIONS = sys.version_info < (3, 14)
 
 NodeHandler = Callable[..., None]
 # Looking a member up on an Enum class is slow before Python 3.12; bindings are many.
-_MODULE, _CLASS, _COMPREHENSION = ScopeKind.MODULE, ScopeKind.CLASS, ScopeKind.COMPREHENSION
+_MODULE, _COMPREHENSION = ScopeKind.MODULE, ScopeKind.COMPREHENSION
 
 
 class Lowering:
@@ -80,6 +88,9 @@ class Lowering:
         self.catch = Catch.NONE
         self.import_guarded = 0
         self.imported_in_try: tuple[str, ...] = ()  # see ``FunctionIR.imported_before``
+        # The ``nonlocal`` assignments of the function being lowered, and its body.
+        self.nonlocal_writes: list[NonlocalWrite] | None = None
+        self.function_body: list[Op] | None = None
         self.functions = 0  # functions and lambdas lowered so far (their ``number``)
 
     # --- fragments and positions ----------------------------------------------------
@@ -202,10 +213,12 @@ class Lowering:
         resolved, depth = resolve(self.scope, name)
         if resolved is Resolve.FREE:
             return
-        # A function's variable read from a class body or through a closure raises
-        # NameError, not UnboundLocalError, when unbound.
-        free = resolved is Resolve.LOCAL and (self.scope.kind is _CLASS
-                                              or through_nested_function(self.scope))
+        # A function's variable read from a class body or through a closure (a scope that
+        # does not bind it) raises NameError, not UnboundLocalError, when unbound.
+        scope = self.scope
+        free = resolved is Resolve.LOCAL and (
+            through_nested_function(scope)
+            or (scope.kind is not _COMPREHENSION and name not in scope.names.bound))
         op = Use(name, site, resolved, depth, self.catch, free, self.guard_path)
         self.out.append(op)
         if resolved is not Resolve.LOCAL and self.scope.in_function:
@@ -220,6 +233,10 @@ class Lowering:
             return
         depth = target_depth(scope, name)
         if depth is None:
+            if self.nonlocal_writes is not None:
+                surely = (not self.guards and self.out is self.function_body
+                          and not any(isinstance(op, Jump) for op in walk(self.out)))
+                self.nonlocal_writes.append(NonlocalWrite(name, site, surely))
             return
         global_from_function = (depth == 0 and scope.kind is not _MODULE
                                 and scope.in_function)

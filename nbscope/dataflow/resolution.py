@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from . import scopes
 from .cellfacts import ScopeKind
-from .ir import Resolve
+from .ir import Resolve, Site
 
 # List, set and dict comprehensions run inline in their function from 3.12 (PEP 709).
 INLINED_COMPREHENSIONS = sys.version_info >= (3, 12)
@@ -23,6 +23,16 @@ GENERATOR_OWNER = "<genexpr>"
 
 # Looking a member up on an Enum class is slow before Python 3.12; these run at every read.
 _MODULE, _CLASS, _COMPREHENSION = ScopeKind.MODULE, ScopeKind.CLASS, ScopeKind.COMPREHENSION
+
+
+@dataclass(frozen=True, slots=True)
+class NonlocalWrite:
+    """An assignment of a ``nonlocal`` name in a nested function; ``surely``: it runs
+    whenever the function does (at the top of its body, before any jump)."""
+
+    name: str
+    site: Site
+    surely: bool
 
 
 @dataclass
@@ -35,6 +45,10 @@ class LexicalScope:
     names: scopes.ScopeNames = field(default_factory=scopes.ScopeNames)
     owner: str | None = None
     in_function: bool = field(init=False)
+    # Nested functions defined here -> the ``nonlocal`` names they assign (see
+    # ``statements.closure_writes``); None until one is defined.
+    closure_writes: dict[str, tuple[NonlocalWrite, ...]] | None = field(default=None,
+                                                                         init=False)
 
     def __post_init__(self) -> None:
         # Whether this scope is, or is nested in, a function or lambda body (asked at
@@ -91,6 +105,12 @@ def resolve(scope: LexicalScope, name: str) -> tuple[Resolve, int]:
             if name in outer.names.nonlocals:
                 return Resolve.FREE, -1
             if name in outer.names.locals:
+                if crossed_function and name in outer.names.annotated_only:
+                    # Never assigned: read on this function's own layer, where nothing
+                    # binds it, it is unbound whenever the read runs.
+                    reader = scope.enclosing_function()
+                    assert reader is not None
+                    return Resolve.LOCAL, reader.depth
                 if crossed_function or outer.kind is _COMPREHENSION:
                     return Resolve.FREE, -1
                 return Resolve.LOCAL, outer.depth

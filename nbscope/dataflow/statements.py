@@ -202,10 +202,20 @@ class PythonLowering(ExpressionLowering):
         function = self.new_function(node.name, site, node.args, names.yields,
                                      isinstance(node, ast.AsyncFunctionDef),
                                      decorated=bool(node.decorator_list))
-        with self.nested_scope(ScopeKind.FUNCTION, 1, names, node.name) as body:
-            self.parameters(node.args)
-            self.statements(node.body)
+        outer_writes, outer_body = self.nonlocal_writes, self.function_body
+        self.nonlocal_writes = writes = []
+        try:
+            with self.nested_scope(ScopeKind.FUNCTION, 1, names, node.name) as body:
+                self.function_body = body
+                self.parameters(node.args)
+                self.statements(node.body)
+        finally:
+            self.nonlocal_writes, self.function_body = outer_writes, outer_body
         function.body = tuple(body)
+        if self.scope.kind.is_function:
+            if self.scope.closure_writes is None:
+                self.scope.closure_writes = {}
+            self.scope.closure_writes[node.name] = tuple(writes)
         self.bind(node.name, site, BindingKind.FUNCTION, function)
 
     stmt_AsyncFunctionDef = stmt_FunctionDef
