@@ -270,7 +270,7 @@ class Lowering:
         if not by_python:
             resolved, use_depth = resolve(self.scope, name)
             check = Use(name, site, resolved if resolved is not Resolve.NAME else Resolve.LOCAL,
-                        use_depth, self.catch)
+                        use_depth, self.catch, guard_path=self.guard_path)
         construct = Construct.EXCEPT_UNBINDING if by_python else None
         event = Event(EventKind.DELETE, name, site, construct=construct)
         self.out.append(Delete(name, depth, event, check))

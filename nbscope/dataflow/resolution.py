@@ -88,7 +88,7 @@ def resolve(scope: LexicalScope, name: str) -> tuple[Resolve, int]:
                 # Run at once, a class body reads the function's variable as it is now.
                 return (Resolve.LOCAL, owner.depth) if owner.reached else (Resolve.FREE, -1)
         return Resolve.NAME, scope.depth
-    if name == CLASS_CELL and name not in scope.names.bound and _inside_class(scope):
+    if name == CLASS_CELL and name not in scope.names.bound and _class_cell_filled(scope):
         return Resolve.FREE, -1
     if name in scope.names.locals:
         if kind is _COMPREHENSION:
@@ -153,13 +153,16 @@ def _enclosing_function_binding(scope: LexicalScope, name: str) -> _Owner | None
     return None
 
 
-def _inside_class(scope: LexicalScope) -> bool:
-    """Whether a function (or comprehension) scope is nested in a class body, where the
-    compiler gives it the class's ``__class__`` cell."""
+def _class_cell_filled(scope: LexicalScope) -> bool:
+    """Whether a read of ``__class__`` here sees the class: the compiler gives every
+    function nested in a class body the class's ``__class__`` cell, which is filled once
+    the class exists; a comprehension of the class body itself runs before that."""
+    crossed_function = scope.kind.is_function
     outer = scope.parent
     while outer is not None:
         if outer.kind is _CLASS:
-            return True
+            return crossed_function
+        crossed_function = crossed_function or outer.kind.is_function
         outer = outer.parent
     return False
 
