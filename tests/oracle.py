@@ -361,13 +361,27 @@ class Generator:
                 (0.8, lambda: self.deco(ctx)),
                 (2 if compound else 0, lambda: self.classdef(ctx)),
                 (0.6 if ctx.depth == 0 else 0, lambda: self.star_import(ctx)),
-                (0.5, lambda: [f"{ctx.indent}{self.rng.choice(INTS)}: int = {self.expr(ctx)}"]),
-                (0.3, lambda: [f"{ctx.indent}{self.rng.choice(INTS)}: int"]),
+                (0.5, lambda: self.annotated(ctx, f" = {self.expr(ctx)}")),
+                (0.3, lambda: self.annotated(ctx, "")),
+                (0.5 if "__annotations__" in self.bound else 0,
+                 lambda: [f"{ctx.indent}print(len(__annotations__))"]),
                 (1, lambda: self.sequence(ctx)),
             ]
         if in_func and func.kind in ("f", "g", "method") and ctx.depth <= 2 and compound:
             options.append((2, lambda: self.closure(ctx)))
+            options.append((0.7, lambda: self.local_class(ctx)))
+        if in_func and func.kind != "lambda":
+            options.append((0.4, lambda: self.local_annotation(ctx)))
         return self.pick(options)  # type: ignore[return-value]
+
+    def annotated(self, ctx: Ctx, value: str) -> list[str]:
+        """``x: int = ...`` or ``x: int``: either makes the module's ``__annotations__``."""
+        if value:
+            name = self.target(ctx)
+        else:
+            name = self.rng.choice(INTS)
+        self.note_bind(ctx, "__annotations__")
+        return [f"{ctx.indent}{name}: int{value}"]
 
     def star_import(self, ctx: Ctx) -> list[str]:
         for name in ("pi", "sqrt", "e"):
@@ -636,6 +650,30 @@ class Generator:
             lines.append(f"{ctx.indent}{self.target(ctx)} = inner()")
         return lines
 
+    def local_annotation(self, ctx: Ctx) -> list[str]:
+        """``x: int`` in a function: ``x`` is local to it and still unbound (a nested
+        function reading it fails, a ``nonlocal`` assignment can bind it)."""
+        func = ctx.func
+        assert func is not None
+        names = [n for n in self.writable(ctx) if n not in func.globals | func.nonlocals
+                 and n not in func.params and n not in ctx.nonint]
+        if not names:
+            return self.assign(ctx)
+        name = self.rng.choice(names)
+        func.bound.add(name)  # local now: a candidate for a nested ``nonlocal``
+        return [f"{ctx.indent}{name}: int"]
+
+    def local_class(self, ctx: Ctx) -> list[str]:
+        """A class body in a function: it runs at once and reads the function's variables
+        as they are then (one assigned only later is a NameError)."""
+        func = ctx.func
+        assert func is not None
+        names = [n for n in INTS if n not in ctx.nonint and n not in ctx.comp]
+        read = self.rng.choice(names) if self.chance(0.3) else self.name(ctx)
+        body = ctx.inner()
+        return [f"{ctx.indent}class K:", f"{body.indent}t = {read}",
+                f"{ctx.indent}{self.target(ctx)} = K.t"]
+
     def classdef(self, ctx: Ctx) -> list[str]:
         name = self.rng.choice(CLASSES)
         base = f"({self.klass()})" if self.chance(0.15 * max(map(self.likely, CLASSES))) else ""
@@ -656,8 +694,13 @@ class Generator:
         method_ctx = Ctx(level=CALL_LEVEL["method"], indent=body.indent + "    ",
                          func=method, depth=body.depth + 1)
         default = self.lit() if self.chance(0.7) else self.expr(body, 1)
+        if self.chance(0.15):  # the names the compiler gives a class body
+            lines.append(f"{body.indent}{self.rng.choice(INTS)} = "
+                         f"len(__qualname__) + len(__module__)")
+        # A method reads the class's ``__class__`` cell (filled once the class exists).
+        class_cell = " + len(__class__.__name__)" if self.chance(0.15) else ""
         lines += [f"{body.indent}def m(self, p={default}):", *self.block(method_ctx, 0, 2),
-                  f"{method_ctx.indent}return {self.expr(method_ctx)}"]
+                  f"{method_ctx.indent}return {self.expr(method_ctx)}{class_cell}"]
         self.note_bind(ctx, name)
         return lines
 

@@ -101,6 +101,38 @@ CASES = [
     ("attribute-assignment-binds-no-name", ["class A:\n    pass\n", "a = A()\na.attr = 1",
                                             "print(attr)"],
      [(3, 1, 7, "attr", "never-defined")], (3, "attr", "NameError")),
+    ("class-cell-in-a-method", ["class A:\n    def m(self):\n        return __class__\n",
+                                "print(A().m())"], [], None),
+    ("class-cell-in-a-class-body-lambda", ["class A:\n    f = lambda self: __class__\n",
+                                           "print(A().f())"], [], None),
+    ("class-cell-is-not-in-the-class-body", ["class A:\n    c = __class__\n"],
+     [(1, 2, 9, "__class__", "never-defined")], (1, "__class__", "NameError")),
+    ("class-cell-is-empty-in-a-class-body-comprehension",
+     ["class A:\n    c = [__class__ for _ in range(1)]\n"],
+     [(1, 2, 10, "__class__", "never-defined")], (1, "__class__", "NameError")),
+    ("class-cell-in-a-method-comprehension",
+     ["class A:\n    def m(self):\n        return [__class__ for _ in range(1)]\n",
+      "print(A().m())"], [], None),
+    ("module-and-qualname-in-a-class-body",
+     ["class A:\n    m = __module__\n    q = __qualname__\n", "print(A.m, A.q)"], [], None),
+    ("qualname-outside-a-class-body", ["print(__qualname__)"],
+     [(1, 1, 7, "__qualname__", "never-defined")], (1, "__qualname__", "NameError")),
+    ("module-annotations-after-an-annotated-assignment",
+     ["x: int = 1", "print(__annotations__)"], [], None),
+    ("module-annotations-after-a-bare-annotation-in-a-branch",
+     ["if False:\n    x: int\n", "print(__annotations__)"], [], None),
+    ("module-annotations-without-any-annotation", ["print(__annotations__)"],
+     [(1, 1, 7, "__annotations__", "never-defined")], (1, "__annotations__", "NameError")),
+    ("class-annotations-in-the-class-body",
+     ["class A:\n    x: int\n    n = len(__annotations__)\n", "print(A.n)"], [], None),
+    ("class-in-a-function-reads-a-variable-assigned-after-the-class",
+     ["def f():\n    class C:\n        y = v\n    v = 1\n    return C\n", "f()"],
+     [(1, 3, 13, "v", "unbound-local")], (2, "v", "NameError")),
+    ("class-in-a-function-reads-a-variable-assigned-before-the-class",
+     ["def f():\n    v = 1\n    class C:\n        y = v\n    return C\n", "f()"], [], None),
+    ("class-in-a-function-binds-the-name-itself",
+     ["v = 0", "def f():\n    class C:\n        v = 2\n        y = v\n    v = 1\n    return C\n",
+      "f()"], [], None),
     # --- comprehensions and walrus -----------------------------------------------------------
     ("comprehension-variable-does-not-leak", ["squares = [q * q for q in range(3)]", "print(q)"],
      [(2, 1, 7, "q", "function-local")], (2, "q", "NameError")),
@@ -136,6 +168,25 @@ CASES = [
     ("nonlocal",
      ["def outer():\n    n = 0\n    def inner():\n        nonlocal n\n        n += 1\n"
       "        return n\n    return inner()\n", "outer()"], [], None),
+    ("nonlocal-assignment-in-a-called-inner-function-binds-the-outer-variable",
+     ["def f():\n    def g():\n        nonlocal v\n        v = 1\n    g()\n    print(v)\n"
+      "    v = 2\n", "f()"], [], None),
+    ("nonlocal-assignment-binds-an-annotated-outer-variable",
+     ["def f():\n    v: int\n    def g():\n        nonlocal v\n        v = 1\n    g()\n"
+      "    return v\n", "f()"], [], None),
+    ("nonlocal-assignment-of-an-inner-function-not-called-binds-nothing",
+     ["def f():\n    v: int\n    def g():\n        nonlocal v\n        v = 1\n    return v\n",
+      "f()"], [(1, 6, 12, "v", "unbound-local")], (2, "v", "UnboundLocalError")),
+    ("nonlocal-assignment-under-an-if-may-bind",
+     ["def f():\n    v: int\n    def g(flag):\n        nonlocal v\n        if flag:\n"
+      "            v = 1\n    g(False)\n    return v\n", "f()"],
+     [(1, 8, 12, "v", "conditional")], UNCOMPARED),
+    ("inner-function-reads-an-outer-variable-that-is-only-annotated",
+     ["x = 1", "def f():\n    x: int\n    def g():\n        return x\n    return g()\n", "f()"],
+     [(2, 4, 16, "x", "unbound-local")], (3, "x", "NameError")),
+    ("inner-function-reads-an-annotated-outer-variable-assigned-later",
+     ["def f():\n    x: int\n    def g():\n        return x\n    x = 3\n    return g()\n",
+      "f()"], [], None),
     ("global-del-in-a-called-function",
      ["x = 1\ndef f():\n    global x\n    del x\n", "f()", "print(x)"],
      [(3, 1, 7, "x", "deleted")], (3, "x", "NameError")),
@@ -164,6 +215,12 @@ CASES = [
     ("except-as-may-unbind-an-earlier-binding",
      ["e = 1", "try:\n    1/0\nexcept ZeroDivisionError as e:\n    pass\n", "print(e)"],
      [(3, 1, 7, "e", "conditional")], UNCOMPARED),
+    ("except-as-name-read-in-the-else-branch-keeps-the-earlier-binding",
+     ["e = 1\ntry:\n    int('1')\nexcept ValueError as e:\n    pass\nelse:\n    print(e)\n"],
+     [], None),
+    ("except-as-name-read-only-when-the-handler-did-not-run",
+     ["ok = True\ne = 1\ntry:\n    int('1')\nexcept ValueError as e:\n    ok = False\n"
+      "if ok:\n    print(e)\n"], [(1, 8, 11, "e", "conditional")], None),
     # --- try -------------------------------------------------------------------------------
     ("try-and-except-both-bind",
      ["try:\n    a = int('1')\nexcept ValueError:\n    a = 0\n", "print(a)"], [], None),
@@ -196,6 +253,13 @@ CASES = [
     ("finally-runs-on-return",
      ["def f():\n    global y\n    try:\n        return 1\n    finally:\n        y = 1\n", "f()",
       "print(y)"], [], None),
+    ("a-function-defined-after-an-import-in-a-try-body-has-that-import",
+     ["try:\n    import json\n    def helper():\n        return json.dumps(1)\n"
+      "except ImportError:\n    def helper():\n        return 0\n", "helper()"], [], None),
+    ("a-function-defined-only-in-the-try-body-of-an-import-is-conditional",
+     ["try:\n    import json\n    def helper():\n        return json.dumps(1)\n"
+      "except ImportError:\n    pass\n", "helper()"],
+     [(2, 1, 1, "helper", "conditional")], None),
     # --- if --------------------------------------------------------------------------------
     ("if-and-else-both-bind",
      ["import random\nif random.random() > 2:\n    b = 1\nelse:\n    b = 2\n", "print(b)"],
@@ -654,3 +718,72 @@ def test_a_misplaced_statement_is_a_syntax_error_at_its_keyword(
 ])
 def test_sympy_var_binds_the_names_it_is_given(cells: list[str], expected: list) -> None:
     assert findings(*cells) == expected
+
+
+@pytest.mark.parametrize("cells, severity", [
+    # Every iteration binds before the `if` may bind again: only zero iterations fail.
+    (["import os\nfor k in os.listdir('.'):\n    last = None\n    if k:\n        last = k\n",
+      "print(last)"], Severity.INFO),
+    (["def f(n):\n    for row in range(n):\n        safe = False\n        if row > 1:\n"
+      "            safe = True\n        if safe:\n            break\n    return safe\n", "f(3)"],
+     Severity.INFO),
+    # The `if` encloses the read too: where the read runs, only the loop decides.
+    (["import os\nfor d in os.listdir('.'):\n    if d:\n        for k in os.listdir(d):\n"
+      "            last = k\n        print(last)\n"], Severity.INFO),
+    # The `if` decides, loop or not: a real warning.
+    (["import os\nfor k in os.listdir('.'):\n    if k:\n        last = k\n", "print(last)"],
+     Severity.WARNING),
+    (["import os\nif os.sep == '/':\n    for k in os.listdir('.'):\n        last = k\n",
+      "print(last)"], Severity.WARNING),
+])
+def test_only_loops_that_run_zero_times_make_a_loop_binding_an_info_note(
+        cells: list[str], severity: Severity) -> None:
+    [found] = [f for f in check_notebook(make_notebook(*cells)).findings if f.cause]
+    assert (found.cause.value, found.severity) == ("conditional", severity)
+
+
+@pytest.mark.parametrize("cells", [
+    ["def f(a):\n    return later\n", "f(1, 2)", "later = 1"],
+    ["def f(a):\n    return later\n", "f(b=1)", "later = 1"],
+    ["def f(a, b):\n    return later\n", "f(1)", "later = 1"],
+    ["def f(a, /):\n    return later\n", "f(a=1)", "later = 1"],
+    ["def f(a, *, k):\n    return later\n", "f(1)", "later = 1"],
+    ["def f(a):\n    return later\n", "f(1, a=2)", "later = 1"],
+    ["f = lambda: later\n", "f(1)", "later = 1"],
+])
+def test_a_call_whose_arguments_cannot_match_does_not_run_the_body(cells: list[str]) -> None:
+    """CPython raises TypeError at the call, before the body reads anything."""
+    assert cpython_first_error(cells) == (2, None, "TypeError")
+    report = check_notebook(make_notebook(*cells))
+    assert (report.findings, report.first_failure) == ((), None)
+
+
+@pytest.mark.parametrize("cells", [
+    ["def f(a, b=1, *args, k=2, **kw):\n    return later\n", "f(1, 2, 3, k=1, z=4)",
+     "later = 1"],
+    ["def f(a):\n    return later\n", "xs = [1]\nf(*xs)", "later = 1"],
+    ["def deco(fn):\n    return lambda *a: fn(1)\n", "@deco\ndef f(a):\n    return later\n",
+     "f(1, 2)", "later = 1"],
+])
+def test_a_call_that_may_match_runs_the_body(cells: list[str]) -> None:
+    found = cpython_first_error(cells)
+    assert found is not None and found[1:] == ("later", "NameError")
+    assert first_failure(*cells) is not None
+
+
+@pytest.mark.parametrize("cells", [
+    ["import torch\nloader = torch.utils.data.DataLoader([1, 2])",
+     "for batch in loader:\n    xb = batch\n    break\n", "print(xb)"],
+    ["from sklearn.model_selection import KFold\nkf = KFold(2)",
+     "for train_idx, test_idx in kf.split([1, 2, 3, 4]):\n    pass\n", "print(train_idx)"],
+    ["import tensorflow as tf\nds = tf.data.Dataset.range(3)",
+     "for images in ds.take(1):\n    sample = images\n    if images is not None:\n"
+     "        sample = images + 1\n", "print(sample)"],
+    ["with open('data.txt') as fh:\n    for line in fh:\n        last = line\n", "print(last)"],
+])
+def test_loops_that_run_in_practice_stay_information(cells: list[str]) -> None:
+    """A loader, a split, `take(1)`, a file's lines: the note says what happens if the loop
+    does not run, at `info`, never as a warning."""
+    notes = [f for f in check_notebook(make_notebook(*cells)).findings if f.cause]
+    assert notes and {(f.cause.value, f.severity) for f in notes} == {
+        ("conditional", Severity.INFO)}

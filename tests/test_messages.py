@@ -105,6 +105,8 @@ CASES = [
       "print(y)",), (1, "y", "conditional/deleted")),
     (("count = 0\ndef add():\n    count = count + 1\nadd()",),
      (1, "count", "unbound-local/function")),
+    (("def f():\n    x: int\n    def g():\n        return x\n    return g()\nf()",),
+     (1, "x", "unbound-local/annotated-only")),
     (("x = (",), (1, None, "syntax-error/unparsable")),
     (("Here we load the data and clean it.",), (1, None, "syntax-error/text-cell")),
     (("x = 1\nnow we print the value\nprint(x)",), (1, None, "syntax-error/text-line")),

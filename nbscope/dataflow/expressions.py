@@ -13,8 +13,20 @@ from __future__ import annotations
 import ast
 
 from . import scopes, syntax
+from .arguments import arguments_of
 from .cellfacts import ScopeKind, inspected_module, sympy_var_names
-from .ir import BindingKind, Call, Construct, Loop, Resolve, walk
+from .ir import (
+    Bind,
+    BindingKind,
+    Branch,
+    Call,
+    Construct,
+    Event,
+    EventKind,
+    Loop,
+    Resolve,
+    walk,
+)
 from .lower import Lowering
 from .resolution import GENERATOR_OWNER, resolve
 
@@ -58,7 +70,24 @@ class ExpressionLowering(Lowering):
         if isinstance(node.func, ast.Name):
             resolved, depth = resolve(self.scope, node.func.id)
             if resolved is not Resolve.FREE:
-                self.out.append(Call(node.func.id, self.site(node.func), resolved, depth))
+                self.out.append(Call(node.func.id, self.site(node.func), resolved, depth,
+                                     arguments_of(node)))
+                if resolved is Resolve.LOCAL:
+                    self._closure_writes(node.func.id, depth)
+
+    def _closure_writes(self, called: str, depth: int) -> None:
+        """A call of a function nested here binds the ``nonlocal`` names it assigns, in this
+        function's namespace: a later read here of such a name is bound (surely, when the
+        assignment runs whenever the nested function does; maybe, otherwise)."""
+        owner = self.scope.enclosing_function()
+        if owner is None or owner.depth != depth or not owner.closure_writes:
+            return
+        for write in owner.closure_writes.get(called, ()):
+            if write.name not in owner.names.locals:
+                continue
+            event = Event(EventKind.BIND, write.name, write.site, BindingKind.ASSIGNMENT)
+            bind = Bind(write.name, depth, event)
+            self.out.append(bind if write.surely else Branch(((bind,),), False))
 
     def expr_Subscript(self, node: ast.Subscript) -> None:
         if isinstance(node.ctx, ast.Store) and syntax.is_namespace_call(node.value):

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from ..model import Span
+from .arguments import Arguments, Signature
 
 
 class EventKind(Enum):
@@ -68,6 +69,24 @@ class Guard(Enum):
         self.is_loop = value in ("for", "while")
 
 
+# The constructs that make a point conditional, outermost first, each one written once
+# in the notebook: (cell, its number in the cell, what it is). A binding and a read share
+# the prefix of constructs around both; what encloses only the binding decides it.
+GuardPath = tuple[tuple[int, int, Guard], ...]
+
+
+def only_loops_between(read: GuardPath, binding: GuardPath) -> bool:
+    """Whether only loops (at least one) enclose ``binding`` and not ``read``: where the
+    read runs, the binding ran unless such a loop ran zero times."""
+    shared = 0
+    for outer, inner in zip(read, binding, strict=False):
+        if outer != inner:
+            break
+        shared += 1
+    rest = binding[shared:]
+    return bool(rest) and all(guard.is_loop for _, _, guard in rest)
+
+
 class BindingKind(Enum):
     ASSIGNMENT = "assignment"
     AUGMENTED = "augmented assignment"
@@ -100,10 +119,11 @@ class Event:
     """One reaching event for a name; compared by identity, created once per operation.
 
     ``guard`` is the innermost construct that makes a binding conditional, or
-    None. ``function`` is set when the bound value is a function nbscope can
-    follow into at call time. ``construct`` says what made an event that is not
-    a plain binding or ``del``; ``code`` is that construct as written (for
-    messages), and ``detail`` says in words what it does to names (for messages only).
+    None (``guard_path``: all such constructs around it, see ``GuardPath``). ``function``
+    is set when the bound value is a function nbscope can follow into at call time.
+    ``construct`` says what made an event that is not a plain binding or ``del``;
+    ``code`` is that construct as written (for messages), and ``detail`` says in
+    words what it does to names (for messages only).
     """
 
     kind: EventKind
@@ -115,6 +135,7 @@ class Event:
     construct: Construct | None = None
     code: str | None = None
     detail: str | None = None
+    guard_path: GuardPath = ()
 
 
 def in_order(events: frozenset[Event]) -> list[Event]:
@@ -161,6 +182,7 @@ class Use:
     catch: Catch = Catch.NONE
     free: bool = False  # a function's local read from a nested scope (a generator
     # expression): unbound, it raises NameError, not UnboundLocalError
+    guard_path: GuardPath = ()  # the constructs around the read (``GuardPath``)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -189,12 +211,14 @@ class Delete:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Call:
-    """A direct call ``f(...)`` of a name: replay follows into known functions."""
+    """A direct call ``f(...)`` of a name: replay follows into known functions.
+    ``arguments``: what it passes (None when it unpacks ``*xs`` or ``**kw``)."""
 
     name: str
     site: Site
     resolve: Resolve
     depth: int
+    arguments: Arguments | None = None
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -293,6 +317,9 @@ class FunctionIR:
     Compared by identity; ``key`` (its cell and its place among the cell's
     functions) names it in sets. ``body`` is filled in after the object is
     created, because the body's operations may refer back to the function.
+    ``signature`` is None when a decorator may change the parameters;
+    ``imported_before`` names what the imports of the same ``try`` body bound
+    before this definition: the function exists only where they succeeded.
     """
 
     name: str
@@ -302,6 +329,8 @@ class FunctionIR:
     is_generator: bool = False
     is_async: bool = False
     body: tuple[Op, ...] = ()
+    signature: Signature | None = None
+    imported_before: tuple[str, ...] = ()
 
     @property
     def key(self) -> tuple[int, int]:

@@ -22,6 +22,7 @@ from ..environment import NameEnvironment
 from ..model import Span
 from ..transform import Fragment
 from . import scopes, syntax
+from .arguments import signature_of
 from .cellfacts import BindingSite, CellFacts, ScopeKind
 from .ir import (
     Bind,
@@ -35,14 +36,23 @@ from .ir import (
     EventKind,
     FunctionIR,
     Guard,
+    GuardPath,
+    Jump,
     MaybeBind,
     Op,
     Opaque,
     Resolve,
     Site,
     Use,
+    walk,
 )
-from .resolution import LexicalScope, resolve, target_depth, through_nested_function
+from .resolution import (
+    LexicalScope,
+    NonlocalWrite,
+    resolve,
+    target_depth,
+    through_nested_function,
+)
 
 # Annotations of functions and module-level names are evaluated eagerly before 3.14.
 EAGER_ANNOTATIONS = sys.version_info < (3, 14)
@@ -73,8 +83,14 @@ class Lowering:
         self.scope = LexicalScope(ScopeKind.MODULE, 0, None)
         self.out: list[Op] = []
         self.guards: list[Guard] = []
+        self.guard_path: GuardPath = ()  # the open guards, with their identities
+        self.guards_opened = 0
         self.catch = Catch.NONE
         self.import_guarded = 0
+        self.imported_in_try: tuple[str, ...] = ()  # see ``FunctionIR.imported_before``
+        # The ``nonlocal`` assignments of the function being lowered, and its body.
+        self.nonlocal_writes: list[NonlocalWrite] | None = None
+        self.function_body: list[Op] | None = None
         self.functions = 0  # functions and lambdas lowered so far (their ``number``)
 
     # --- fragments and positions ----------------------------------------------------
@@ -95,9 +111,25 @@ class Lowering:
                         span.line, span.column, span.line, span.column + len(found.keyword)))
                     break
         try:
-            self.statements(body)
+            if self.scope.kind is ScopeKind.MODULE:
+                # IPython compiles and runs a cell's top-level statements one at a time.
+                for statement in body:
+                    self.annotations_namespace(statement)
+                    self.statements([statement])
+            else:
+                self.statements(body)
         finally:
             self.fragment = previous
+
+    def annotations_namespace(self, block: ast.stmt | list[ast.stmt]) -> None:
+        """Bind ``__annotations__`` where the compiler creates it: at the start of a module
+        or class body unit that holds an annotated assignment."""
+        statements = block if isinstance(block, list) else [block]
+        for statement in statements:
+            found = syntax.first_annotation(statement)
+            if found is not None:
+                self.bind("__annotations__", self.site(found.target), BindingKind.ANNOTATED)
+                return
 
     def site(self, node: ast.AST) -> Site:
         assert self.fragment is not None
@@ -131,9 +163,10 @@ class Lowering:
     def nested_scope(self, kind: ScopeKind, depth: int, names: scopes.ScopeNames,
                      owner: str | None) -> Iterator[list[Op]]:
         previous_scope, previous_guards = self.scope, self.guards
+        previous_path = self.guard_path
         previous_catch, previous_import_guard = self.catch, self.import_guarded
         self.scope = LexicalScope(kind, depth, previous_scope, names, owner)
-        self.guards = []
+        self.guards, self.guard_path = [], ()
         if kind.is_function:
             # A body runs when called, outside the ``try`` it was defined in.
             self.catch, self.import_guarded = Catch.NONE, 0
@@ -142,15 +175,20 @@ class Lowering:
                 yield body
         finally:
             self.scope, self.guards = previous_scope, previous_guards
+            self.guard_path = previous_path
             self.catch, self.import_guarded = previous_catch, previous_import_guard
 
     @contextmanager
     def guard(self, construct: Guard) -> Iterator[None]:
         self.guards.append(construct)
+        previous_path = self.guard_path
+        self.guards_opened += 1
+        self.guard_path = (*previous_path, (self.cell, self.guards_opened, construct))
         try:
             yield
         finally:
             self.guards.pop()
+            self.guard_path = previous_path
 
     def emit_opaque(self, site: Site, construct: Construct, code: str | None,
                     detail: str) -> None:
@@ -175,8 +213,13 @@ class Lowering:
         resolved, depth = resolve(self.scope, name)
         if resolved is Resolve.FREE:
             return
-        free = resolved is Resolve.LOCAL and through_nested_function(self.scope)
-        op = Use(name, site, resolved, depth, self.catch, free)
+        # A function's variable read from a class body or through a closure (a scope that
+        # does not bind it) raises NameError, not UnboundLocalError, when unbound.
+        scope = self.scope
+        free = resolved is Resolve.LOCAL and (
+            through_nested_function(scope)
+            or (scope.kind is not _COMPREHENSION and name not in scope.names.bound))
+        op = Use(name, site, resolved, depth, self.catch, free, self.guard_path)
         self.out.append(op)
         if resolved is not Resolve.LOCAL and self.scope.in_function:
             self.facts.function_reads.append(op)
@@ -190,11 +233,16 @@ class Lowering:
             return
         depth = target_depth(scope, name)
         if depth is None:
+            if self.nonlocal_writes is not None:
+                surely = (not self.guards and self.out is self.function_body
+                          and not any(isinstance(op, Jump) for op in walk(self.out)))
+                self.nonlocal_writes.append(NonlocalWrite(name, site, surely))
             return
         global_from_function = (depth == 0 and scope.kind is not _MODULE
                                 and scope.in_function)
         binding = BindingKind.GLOBAL_IN_FUNCTION if global_from_function else kind
-        event = Event(EventKind.BIND, name, site, binding, guard, function)
+        event = Event(EventKind.BIND, name, site, binding, guard, function,
+                      guard_path=self.guard_path)
         if function is not None:
             self.out.append(DefineFunction(name, depth, event))
         else:
@@ -222,7 +270,7 @@ class Lowering:
         if not by_python:
             resolved, use_depth = resolve(self.scope, name)
             check = Use(name, site, resolved if resolved is not Resolve.NAME else Resolve.LOCAL,
-                        use_depth, self.catch)
+                        use_depth, self.catch, guard_path=self.guard_path)
         construct = Construct.EXCEPT_UNBINDING if by_python else None
         event = Event(EventKind.DELETE, name, site, construct=construct)
         self.out.append(Delete(name, depth, event, check))
@@ -268,10 +316,11 @@ class Lowering:
     # --- functions ---------------------------------------------------------------------
 
     def new_function(self, name: str, site: Site, args: ast.arguments, generator: bool,
-                     is_async: bool = False) -> FunctionIR:
+                     is_async: bool = False, decorated: bool = False) -> FunctionIR:
         number, self.functions = self.functions, self.functions + 1
         return FunctionIR(name, site, tuple(scopes.parameter_names(args)), number, generator,
-                          is_async)
+                          is_async, signature=None if decorated else signature_of(args),
+                          imported_before=self.imported_in_try)
 
     def defaults_and_annotations(self, args: ast.arguments, returns: ast.expr | None) -> None:
         for default in [*args.defaults, *args.kw_defaults]:

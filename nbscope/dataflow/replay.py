@@ -18,6 +18,7 @@ from enum import Enum
 
 from .ir import (
     ASSUMED,
+    INITIAL,
     Bind,
     Branch,
     Call,
@@ -476,7 +477,9 @@ class Replay:
         # The body surely runs only if the name surely holds this one function, and
         # runs to its end only if no ``try`` around the call may catch what it raises.
         surely = len(callable_targets) == 1 and len(events) == 1 and not self._catching
-        outcomes = [self._enter(function, op, state, surely) for function in callable_targets]
+        # A call whose arguments cannot match raises TypeError before the body runs.
+        outcomes = [state if _rejects(function, op) else self._enter(function, op, state, surely)
+                    for function in callable_targets]
         if len(callable_targets) < len(events):
             outcomes.append(state)  # the name may hold something else, called without effect
         merged = join(outcomes)
@@ -484,8 +487,8 @@ class Replay:
         return state
 
     def _enter(self, function: FunctionIR, call: Call, state: State, surely: bool) -> State:
-        frame = State([state.layers[0].copy(), _parameter_layer(function)],
-                      state.certain and surely)
+        frame = State([_imports_done(state.layers[0].copy(), function),
+                       _parameter_layer(function)], state.certain and surely)
         self._calls.append(call)
         self._active.append(function)
         saved_loops, saved_catchers, saved_catching = self._loops, self._catchers, self._catching
@@ -515,6 +518,21 @@ class Replay:
 def _parameter_layer(function: FunctionIR) -> Layer:
     bound = frozenset({ASSUMED})
     return Layer(delta={name: bound for name in function.params})
+
+
+def _rejects(function: FunctionIR, call: Call) -> bool:
+    return (function.signature is not None and call.arguments is not None
+            and function.signature.rejects(call.arguments))
+
+
+def _imports_done(globals_layer: Layer, function: FunctionIR) -> Layer:
+    """Where the function exists, the imports before it in its ``try`` body succeeded:
+    no path on which such a name was never bound reaches its body."""
+    for name in function.imported_before:
+        events = globals_layer.get(name)
+        if INITIAL in events and len(events) > 1:
+            globals_layer.set(name, events - {INITIAL})
+    return globals_layer
 
 
 def _judge(events: frozenset[Event]) -> Status:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from . import scopes
 from .cellfacts import ScopeKind
-from .ir import Resolve
+from .ir import Resolve, Site
 
 # List, set and dict comprehensions run inline in their function from 3.12 (PEP 709).
 INLINED_COMPREHENSIONS = sys.version_info >= (3, 12)
@@ -23,6 +23,16 @@ GENERATOR_OWNER = "<genexpr>"
 
 # Looking a member up on an Enum class is slow before Python 3.12; these run at every read.
 _MODULE, _CLASS, _COMPREHENSION = ScopeKind.MODULE, ScopeKind.CLASS, ScopeKind.COMPREHENSION
+
+
+@dataclass(frozen=True, slots=True)
+class NonlocalWrite:
+    """An assignment of a ``nonlocal`` name in a nested function; ``surely``: it runs
+    whenever the function does (at the top of its body, before any jump)."""
+
+    name: str
+    site: Site
+    surely: bool
 
 
 @dataclass
@@ -35,6 +45,10 @@ class LexicalScope:
     names: scopes.ScopeNames = field(default_factory=scopes.ScopeNames)
     owner: str | None = None
     in_function: bool = field(init=False)
+    # Nested functions defined here -> the ``nonlocal`` names they assign (see
+    # ``statements.closure_writes``); None until one is defined.
+    closure_writes: dict[str, tuple[NonlocalWrite, ...]] | None = field(default=None,
+                                                                         init=False)
 
     def __post_init__(self) -> None:
         # Whether this scope is, or is nested in, a function or lambda body (asked at
@@ -50,6 +64,12 @@ class LexicalScope:
         return scope
 
 
+# Names the compiler provides inside a class body (the class namespace starts with them).
+CLASS_BODY_NAMES = frozenset({"__module__", "__qualname__"})
+# The implicit closure cell of every function nested in a class body (what ``super()`` uses).
+CLASS_CELL = "__class__"
+
+
 def resolve(scope: LexicalScope, name: str) -> tuple[Resolve, int]:
     """How a read of ``name`` written in ``scope`` resolves, and the layer it reads."""
     kind = scope.kind
@@ -60,9 +80,16 @@ def resolve(scope: LexicalScope, name: str) -> tuple[Resolve, int]:
     if name in scope.names.nonlocals:
         return Resolve.FREE, -1
     if kind is _CLASS:
-        if name not in scope.names.bound and _bound_in_enclosing_function(scope, name):
+        if name in CLASS_BODY_NAMES and name not in scope.names.bound:
             return Resolve.FREE, -1
+        if name not in scope.names.bound:
+            owner = _enclosing_function_binding(scope, name)
+            if owner is not None:
+                # Run at once, a class body reads the function's variable as it is now.
+                return (Resolve.LOCAL, owner.depth) if owner.reached else (Resolve.FREE, -1)
         return Resolve.NAME, scope.depth
+    if name == CLASS_CELL and name not in scope.names.bound and _class_cell_filled(scope):
+        return Resolve.FREE, -1
     if name in scope.names.locals:
         if kind is _COMPREHENSION:
             return Resolve.FREE, -1  # bound by the comprehension before any read
@@ -78,6 +105,12 @@ def resolve(scope: LexicalScope, name: str) -> tuple[Resolve, int]:
             if name in outer.names.nonlocals:
                 return Resolve.FREE, -1
             if name in outer.names.locals:
+                if crossed_function and name in outer.names.annotated_only:
+                    # Never assigned: read on this function's own layer, where nothing
+                    # binds it, it is unbound whenever the read runs.
+                    reader = scope.enclosing_function()
+                    assert reader is not None
+                    return Resolve.LOCAL, reader.depth
                 if crossed_function or outer.kind is _COMPREHENSION:
                     return Resolve.FREE, -1
                 return Resolve.LOCAL, outer.depth
@@ -99,11 +132,37 @@ def through_nested_function(scope: LexicalScope) -> bool:
     return False
 
 
-def _bound_in_enclosing_function(scope: LexicalScope, name: str) -> bool:
+@dataclass(frozen=True, slots=True)
+class _Owner:
+    """The enclosing function whose variable a class body reads: its layer, and whether the
+    replay can see it from the class body (no other function body lies in between)."""
+
+    depth: int
+    reached: bool
+
+
+def _enclosing_function_binding(scope: LexicalScope, name: str) -> _Owner | None:
     outer = scope.parent
+    crossed_function = False
     while outer is not None and outer.kind is not _MODULE:
         if outer.kind.is_function and name in outer.names.locals:
-            return True
+            return _Owner(outer.depth, not crossed_function)
+        if outer.kind.is_function or outer.kind is _COMPREHENSION:
+            crossed_function = True
+        outer = outer.parent
+    return None
+
+
+def _class_cell_filled(scope: LexicalScope) -> bool:
+    """Whether a read of ``__class__`` here sees the class: the compiler gives every
+    function nested in a class body the class's ``__class__`` cell, which is filled once
+    the class exists; a comprehension of the class body itself runs before that."""
+    crossed_function = scope.kind.is_function
+    outer = scope.parent
+    while outer is not None:
+        if outer.kind is _CLASS:
+            return crossed_function
+        crossed_function = crossed_function or outer.kind.is_function
         outer = outer.parent
     return False
 

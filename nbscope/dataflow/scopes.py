@@ -24,6 +24,9 @@ class ScopeNames:
     globals: set[str] = field(default_factory=set)
     nonlocals: set[str] = field(default_factory=set)
     yields: bool = False  # the scope's own code yields (a generator function)
+    # Local only by ``x: int`` (no value, no other binding, no nested ``nonlocal x``):
+    # a variable that is never assigned.
+    annotated_only: set[str] = field(default_factory=set)
 
     @property
     def locals(self) -> set[str]:
@@ -39,7 +42,20 @@ def function_names(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) ->
     else:
         for statement in node.body:
             collector.visit(statement)
+    _finish_annotations(names, node)
     return names
+
+
+def _finish_annotations(names: ScopeNames, node: ast.AST) -> None:
+    """An annotation without a value makes its name local and binds nothing; unless
+    something else binds it (a nested function's ``nonlocal`` assignment, say)."""
+    annotated = names.annotated_only - names.bound
+    names.bound |= names.annotated_only
+    if annotated:
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Nonlocal):
+                annotated.difference_update(sub.names)
+    names.annotated_only = annotated
 
 
 def block_names(statements: list[ast.stmt]) -> ScopeNames:
@@ -48,6 +64,8 @@ def block_names(statements: list[ast.stmt]) -> ScopeNames:
     collector = _Collector(names)
     for statement in statements:
         collector.visit(statement)
+    names.bound |= names.annotated_only
+    names.annotated_only = set()  # read at once by the block itself: nothing to follow
     return names
 
 
@@ -80,6 +98,13 @@ class _Collector(ast.NodeVisitor):
     def visit_Name(self, node: ast.Name) -> None:
         if isinstance(node.ctx, (ast.Store, ast.Del)):
             self.names.bound.add(node.id)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value is None and isinstance(node.target, ast.Name):
+            self.names.annotated_only.add(node.target.id)  # sorted out when all is seen
+            self.visit(node.annotation)
+            return
+        self.generic_visit(node)
 
     def visit_Yield(self, node: ast.Yield | ast.YieldFrom) -> None:
         self.names.yields = True

@@ -139,8 +139,7 @@ class PythonLowering(ExpressionLowering):
         guards_imports = syntax.catches_import_errors(node.handlers)
         self.import_guarded += guards_imports
         with self.guard(Guard.TRY):
-            first = self.collect_ops(lambda: self.statements(node.body[:1]))
-            rest = self.collect_ops(lambda: self.statements(node.body[1:]))
+            first, rest = self._try_body(node.body)
         # Past its first simple statement, a body may have raised and been caught already.
         first_statement = 0 if isinstance(node.body[0], syntax.COMPOUND_STATEMENTS) else len(first)
         self.import_guarded -= guards_imports
@@ -156,6 +155,21 @@ class PythonLowering(ExpressionLowering):
                             bool(node.finalbody)))
 
     stmt_TryStar = stmt_Try
+
+    def _try_body(self, body: list[ast.stmt]) -> tuple[tuple[Op, ...], tuple[Op, ...]]:
+        """The body's first statement and the rest. A function the body defines after its
+        imports exists only where they succeeded (``FunctionIR.imported_before``)."""
+        outer = self.imported_in_try
+        try:
+            first = self.collect_ops(lambda: self.statements(body[:1]))
+            with self.collect() as rest:
+                for previous, statement in zip(body, body[1:], strict=False):
+                    if self.scope.kind is ScopeKind.MODULE:
+                        self.imported_in_try += syntax.imported_names(previous)
+                    self.statements([statement])
+        finally:
+            self.imported_in_try = outer
+        return first, tuple(rest)
 
     def _handler(self, handler: ast.ExceptHandler) -> None:
         if handler.type is not None:
@@ -186,11 +200,22 @@ class PythonLowering(ExpressionLowering):
         site = self.name_site(node, node.name)
         names = scopes.function_names(node)
         function = self.new_function(node.name, site, node.args, names.yields,
-                                     isinstance(node, ast.AsyncFunctionDef))
-        with self.nested_scope(ScopeKind.FUNCTION, 1, names, node.name) as body:
-            self.parameters(node.args)
-            self.statements(node.body)
+                                     isinstance(node, ast.AsyncFunctionDef),
+                                     decorated=bool(node.decorator_list))
+        outer_writes, outer_body = self.nonlocal_writes, self.function_body
+        self.nonlocal_writes = writes = []
+        try:
+            with self.nested_scope(ScopeKind.FUNCTION, 1, names, node.name) as body:
+                self.function_body = body
+                self.parameters(node.args)
+                self.statements(node.body)
+        finally:
+            self.nonlocal_writes, self.function_body = outer_writes, outer_body
         function.body = tuple(body)
+        if self.scope.kind.is_function:
+            if self.scope.closure_writes is None:
+                self.scope.closure_writes = {}
+            self.scope.closure_writes[node.name] = tuple(writes)
         self.bind(node.name, site, BindingKind.FUNCTION, function)
 
     stmt_AsyncFunctionDef = stmt_FunctionDef
@@ -201,6 +226,7 @@ class PythonLowering(ExpressionLowering):
         names = scopes.block_names(node.body)
         depth = self.scope.depth + 1
         with self.nested_scope(ScopeKind.CLASS, depth, names, node.name) as body:
+            self.annotations_namespace(node.body)
             self.statements(node.body)
         site = self.name_site(node, node.name)
         with self.collect() as bind_ops:

@@ -184,3 +184,33 @@ def future_annotations(tree: ast.Module) -> bool:
         and any(a.name == "annotations" for a in s.names)
         for s in tree.body
     )
+
+
+def first_annotation(statement: ast.stmt) -> ast.AnnAssign | None:
+    """The first annotated assignment in ``statement`` outside nested function and class
+    bodies: when a block that Python compiles as one unit has one, the compiler creates the
+    namespace's ``__annotations__`` as that unit starts, whichever branch then runs."""
+    if isinstance(statement, ast.AnnAssign):
+        return statement
+    if not isinstance(statement, COMPOUND_STATEMENTS) or isinstance(statement, ast.ClassDef):
+        return None
+    blocks: list[list[ast.stmt]] = [getattr(statement, f, None) or []
+                                    for f in ("body", "orelse", "finalbody")]
+    blocks += [h.body for h in getattr(statement, "handlers", ())]
+    blocks += [case.body for case in getattr(statement, "cases", ())]
+    for block in blocks:
+        for inner in block:
+            found = first_annotation(inner)
+            if found is not None:
+                return found
+    return None
+
+
+def imported_names(statement: ast.stmt) -> tuple[str, ...]:
+    """The names an ``import`` statement binds (none for a star import or another statement)."""
+    if isinstance(statement, ast.Import):
+        return tuple(alias.asname or alias.name.split(".")[0] for alias in statement.names)
+    if isinstance(statement, ast.ImportFrom):
+        return tuple(alias.asname or alias.name for alias in statement.names
+                     if alias.name != "*")
+    return ()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..dataflow.ir import Call, Event, EventKind, Guard, Site, Use, in_order
+from ..dataflow.ir import Call, Event, EventKind, Guard, Site, Use, in_order, only_loops_between
 from ..findings import Cause, Finding, Severity
 from .base import Facts, Message, Rule, where
 
@@ -32,9 +32,12 @@ print(threshold)
 
 A name bound only inside a loop gets this finding at `info` severity: loops
 over data nearly always run, and the finding only says what happens if one
-does not. A `for` over a non-empty literal (`[1, 2]`, `'ab'`, `{'k': 1}`,
-`range(3)`), or over a name every cell binds only to such a literal and nothing
-empties (`xs.clear()`, `del xs[:]`), surely runs: it gets no finding at all.
+does not. That holds as long as some binding sits in loops only: one under an
+`if` inside the loop adds nothing when the loop body binds the name anyway,
+but a binding only under an `if` (inside the loop or around it) is a warning.
+A `for` over a non-empty literal (`[1, 2]`, `'ab'`, `{'k': 1}`, `range(3)`), or
+over a name every cell binds only to such a literal and nothing empties
+(`xs.clear()`, `del xs[:]`), surely runs: it gets no finding at all.
 
 ## Use instead
 Give the name a value on every path:
@@ -80,6 +83,14 @@ def _initial_only(events: frozenset[Event]) -> bool:
     return any(e.kind not in (EventKind.BIND, EventKind.INITIAL) for e in events)
 
 
+def _loops_decide(use: Use, binds: list[Event]) -> bool:
+    """Whether the name is bound whenever the loops around a binding run: some binding
+    that reaches the read is enclosed, apart from what encloses the read too, by loops
+    only (no ``if``, ``try`` or ``match``), so only a loop that runs zero times leaves it
+    unbound; bindings under an ``if`` inside such a loop add no other way to fail."""
+    return any(only_loops_between(use.guard_path, e.guard_path) for e in binds)
+
+
 def finding(facts: Facts, use: Use, at: Site, events: frozenset[Event],
             calls: tuple[Call, ...], function: str | None = None) -> Finding:
     name = use.name
@@ -104,8 +115,7 @@ def finding(facts: Facts, use: Use, at: Site, events: frozenset[Event],
         fields["place"] = where(deletion.site, at.cell)
     else:
         guarded = next((e for e in binds if e.guard), None)
-        if (binds and all(e.guard is not None and e.guard.is_loop for e in binds)
-                and not _initial_only(events)):
+        if _loops_decide(use, binds) and not _initial_only(events):
             severity = Severity.INFO
         message = SOME_PATHS
         if guarded is not None and guarded.site is not None and guarded.guard in _GUARDS:

@@ -17,7 +17,12 @@ RULE = Rule(
 ## What it does
 Finds reads, inside a function, of a name that the same function assigns later.
 Python decides a name is local to a function if the function assigns it
-anywhere, so the read cannot see a notebook variable of the same name.
+anywhere, so the read cannot see a notebook variable of the same name. The
+same goes for a class body inside the function, which runs at once, and for a
+nested function reading a variable the function only annotates (`x: int`) and
+never assigns: those reads raise `NameError` (cannot access free variable).
+A nested function's `nonlocal` assignment, once that function is called,
+binds the variable for the reads after the call.
 
 ## Why is this bad?
 Calling the function raises `UnboundLocalError` (a kind of `NameError`), even
@@ -55,6 +60,13 @@ TIMEIT = Message(
     "raises UnboundLocalError and the notebook's `{name}` is not seen.",
     "Assign `{name}` in the setup statement on the `%%timeit` line (it runs first, in the "
     "same namespace), or time a statement that does not assign it.")
+NEVER_ASSIGNED = Message(
+    "unbound-local/annotated-only",
+    "`{name}` here is the variable of an enclosing function that only annotates it "
+    "(`{name}: ...` without a value) and never assigns it, so this line raises {error} "
+    "whenever it runs.{outer}",
+    "Give `{name}` a value where it is annotated (`{name}: ... = value`), or remove the "
+    "annotation if you meant the notebook's `{name}`.")
 # Read through a closure (a generator expression), the same mistake is a NameError.
 FREE_VARIABLE_ERROR = "NameError (cannot access free variable)"
 
@@ -70,7 +82,9 @@ def finding(facts: Facts, use: Use, function: str, local: BindingSite | None) ->
                   f"seen." if outer else ""),
     }
     related = (facts.related("definition", local.site),) if local else ()
-    return facts.finding(RULE, name, use.site, READ_BEFORE_ASSIGNMENT, fields, related=related)
+    # Read from a nested scope with no assignment anywhere: only ``x: int`` made it local.
+    message = NEVER_ASSIGNED if use.free and local is None else READ_BEFORE_ASSIGNMENT
+    return facts.finding(RULE, name, use.site, message, fields, related=related)
 
 
 def timeit_finding(facts: Facts, use: Use, local: BindingSite) -> Finding:
