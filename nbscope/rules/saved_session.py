@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from ..dataflow.ir import Delete, Op, Site, Use, walk
 from ..findings import Cause, Evidence, Finding, Related, Severity
-from ..history import History, Order
+from ..history import History, Order, ran
 from ..model import Cell, Span
 from . import deleted, missing_module
 from .base import Facts, Message, Rule
@@ -200,9 +200,9 @@ _HOW_LOCAL = ("put `{top}.py` beside the notebook, or install it with `%pip inst
               "is a package.")
 RESTART_TEXT = Message(
     "restart/earlier-session",
-    _SAVED + ": `{name}` is assigned in cell {source} ({source_count}), but that run was in "
-    "an earlier kernel session; the kernel restarted before this cell ran ({restart}), which "
-    "cleared `{name}`.{run_all}",
+    _SAVED + ": the kernel restarted before this run ({restart}), which cleared `{name}`. "
+    "`{name}` is assigned in cell {source}, which last ran as {source_count} before the "
+    "restart and has not run since.{run_all}",
     "After a restart, run cell {source} (or Run All Above) before this cell.")
 OUT_OF_ORDER_TEXT = Message(
     "out-of-order/ran-later",
@@ -292,11 +292,26 @@ def _write_failed_import(facts: Facts, history: History, read: SavedRead,
 
 def _write_restart(facts: Facts, history: History, read: SavedRead,
                    code: Finding | None) -> Finding:
+    proof = _restart_proof(facts, history, read)
     related = (facts.related("definition", site_of(facts, read.source, read.name)),
                Related("restart", read.cell.index, None, None, read.cell.execution_count,
-                       history.restart_evidence))
-    return _finding(facts, RESTART, read, RESTART_TEXT, _fields(facts, history, read, code),
-                    related, _severity(code))
+                       proof))
+    fields = _fields(facts, history, read, code)
+    fields["restart"] = proof
+    return _finding(facts, RESTART, read, RESTART_TEXT, fields, related, _severity(code))
+
+
+def _restart_proof(facts: Facts, history: History, read: SavedRead) -> str:
+    """The counts that prove the restart between the definition and this cell: this
+    cell's own count shared with a cell of the earlier session, when it is."""
+    run = history.run_of(read.cell.index)
+    if history.timed or run is None:
+        return history.restart_evidence
+    twins = [other.cell for other in history.runs
+             if other.count == run.count and other.session < run.session]
+    if not twins:
+        return history.restart_evidence
+    return f"cell {twins[-1]} also ran as [{run.count}], and counts start again after a restart"
 
 
 def _write_out_of_order(facts: Facts, history: History, read: SavedRead,
@@ -362,7 +377,7 @@ def _hidden_state(facts: Facts, history: History, code: Finding) -> Finding | No
     """A code finding in a cell that ran without error: the name was bound somehow."""
     cell = facts.cells.get(code.cell)
     name = code.name
-    if cell is None or name is None or cell.execution_count is None or cell.errors \
+    if cell is None or name is None or not ran(cell) or cell.errors \
             or cell.output_count == 0:
         return None
     if _third_party_star_import(facts):

@@ -13,8 +13,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
-from ..dataflow.ir import Construct, Delete, Op, Site, Use, walk
-from ..history import History, Order
+from ..dataflow.ir import (
+    Bind,
+    BindingKind,
+    Catch,
+    CellIR,
+    ClassBody,
+    Construct,
+    DefineFunction,
+    Delete,
+    MaybeBind,
+    Op,
+    Site,
+    Use,
+    walk,
+)
+from ..history import Evidence, History, Order, ran
 from ..model import Cell, SavedError, Span
 from .base import Facts
 
@@ -71,6 +85,54 @@ def unparsable(facts: Facts, cell: int) -> bool:
     return found is not None and not found.parsed
 
 
+def session_evidence(facts: Facts) -> Evidence:
+    """What each saved run needed or lacked, for choosing the story of the sessions: the
+    names each run bound, the names a run without error read from earlier runs, the
+    names a saved NameError says were missing."""
+    binds: dict[int, frozenset[str]] = {}
+    for found in facts.cell_facts.values():
+        cell = facts.cells[found.cell]
+        if not ran(cell):
+            continue
+        names = {site.name for site in found.bindings if site.scope.is_module
+                 or site.binding is BindingKind.GLOBAL_IN_FUNCTION}
+        if cell.errors or not found.parsed:
+            names = {name for name in names if not failed_before_binding(facts, cell.index, name)}
+        binds[cell.index] = frozenset(names)
+    known = frozenset().union(*binds.values())
+    reads: dict[int, frozenset[str]] = {}
+    name_errors: dict[int, frozenset[str]] = {}
+    for index in binds:
+        cell, program = facts.cells[index], facts.irs.get(index)
+        readable = program is not None and facts.cell_facts[index].parsed \
+            and not facts.cell_facts[index].opaque
+        needed = _entry_reads(program) if readable and program is not None else frozenset()
+        missing = saved_name_errors(cell)
+        if missing:
+            # Only a NameError the cell's current code can raise first thing tells about
+            # the session; one its code no longer raises is stale (edited since).
+            name_errors[index] = frozenset(missing) & needed
+        elif not cell.errors and readable:
+            reads[index] = needed & known
+    return Evidence(reads, binds, name_errors)
+
+
+def _entry_reads(program: CellIR) -> frozenset[str]:
+    """Names the cell's straight-line top level reads before binding them itself: a run
+    that raised no error found each of them bound."""
+    bound: set[str] = set()
+    needed: set[str] = set()
+    for op in program.body:
+        if isinstance(op, Use) and op.depth == 0 and op.catch is Catch.NONE \
+                and op.name not in bound:
+            needed.add(op.name)
+        elif isinstance(op, (Bind, MaybeBind, DefineFunction)) and op.depth == 0:
+            bound.add(op.name)
+        elif isinstance(op, ClassBody):
+            bound.add(op.bind.name)
+    return frozenset(needed)
+
+
 class Story(Enum):
     """What the saved session says happened before a saved NameError."""
 
@@ -105,8 +167,9 @@ def classify(facts: Facts, history: History, cell: Cell, name: str) -> SavedRead
     defining = definitions(facts, name, cell.index)
     if not defining:
         return None
-    if cell.execution_count is None:
-        # Counts cleared but outputs kept: only document order is known.
+    if not ran(cell):
+        # Counts cleared (or 0, written by an export tool) but outputs kept: only
+        # document order is known.
         orders = {d: Order.BEFORE if d < cell.index else Order.UNKNOWN for d in defining}
     else:
         orders = {d: history.order(d, cell.index) for d in defining}
@@ -137,7 +200,9 @@ def classify(facts: Facts, history: History, cell: Cell, name: str) -> SavedRead
         return story(Story.FAILED_IMPORT if missing else Story.FAILED_DEFINITION, d)
     earlier = [d for d, order in orders.items() if order is Order.EARLIER_SESSION]
     if earlier:
-        return story(Story.RESTART, earlier[-1])
+        # The definition to run again after the restart: the nearest one above the cell.
+        nearest = max(earlier, key=lambda d: (d < cell.index, -abs(d - cell.index)))
+        return story(Story.RESTART, nearest)
     later = [d for d, order in orders.items()
              if order in (Order.AFTER, Order.LATER_SESSION, Order.NEVER_RAN)]
     if later:
