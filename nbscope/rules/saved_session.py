@@ -12,14 +12,14 @@ code alone, and replace a code finding for the same read.
 from __future__ import annotations
 
 import sys
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import replace
 
 from ..dataflow.ir import Delete, Op, Site, Use, walk
 from ..findings import Cause, Evidence, Finding, Related, Severity
 from ..history import History, Order, ran
 from ..model import Cell, Span
-from . import deleted, missing_module
+from . import deleted, missing_module, saved_frames
 from .base import Facts, Message, Rule
 from .saved_story import (
     MISSING_MODULE,
@@ -150,7 +150,10 @@ def findings(facts: Facts, history: History, code_findings: list[Finding],
         for name in saved_name_errors(cell):
             index = by_read.get((cell.index, name))
             code = code_findings[index] if index is not None else None
-            found = _stale_output(facts, cell, name) if code is None else None
+            found = _from_traceback(facts, history, cell, name, code,
+                                    lambda at: _code_finding(code_findings, by_read, at))
+            if found is None and code is None:
+                found = _stale_output(facts, cell, name)
             if found is None:
                 found = _explain_saved_error(facts, history, cell, name, code)
             if found is None:
@@ -168,6 +171,40 @@ def findings(facts: Facts, history: History, code_findings: list[Finding],
             if hidden is not None:
                 replaced[index] = hidden
     return [replaced.get(index, f) for index, f in enumerate(code_findings)] + extra
+
+
+def _code_finding(code_findings: list[Finding], by_read: dict[tuple[int, str], int],
+                  at: tuple[int, str]) -> Finding | None:
+    index = by_read.get(at)
+    return code_findings[index] if index is not None else None
+
+
+def _from_traceback(facts: Facts, history: History, cell: Cell, name: str,
+                    code: Finding | None,
+                    code_at: Callable[[tuple[int, str]], Finding | None]) -> Finding | None:
+    """What the saved traceback shows that the cell's text cannot: the error came from
+    evaluated text, or from inside a function the cell called; or the cell was edited
+    after it ran (the traceback quotes other code)."""
+    error = saved_frames.name_error_of(cell, name)
+    if error is None:
+        return None
+    found = saved_frames.evaluated_text(facts, cell, name, error)
+    if found is not None:
+        return found
+    frame = saved_frames.inner_function(error)
+    if frame is not None:
+        here = (_explain_saved_error(facts, history, cell, name, code)
+                if definitions(facts, name, cell.index) else None)
+        if code is not None and here is None:
+            return None  # the code's own finding here (the replay followed the call) stands
+        site = saved_frames.function_read_site(facts, frame, name)
+        there = code_at((site.cell, name)) if site is not None and code is None else code
+        return saved_frames.in_function(facts, cell, name, error, here, there)
+    stale = saved_frames.stale_quote(cell, error)
+    if stale is not None:
+        return saved_frames.stale_finding(facts, cell, name, stale, code, HIDDEN_STATE,
+                                          STALE_QUOTED_TEXT)
+    return None
 
 
 def _count(facts: Facts, cell: int) -> str:
@@ -218,6 +255,10 @@ STALE_TEXT = Message(
     "hidden-state/stale-output",
     _SAVED + ", but the cell no longer reads `{name}`: it was edited after it ran, and the "
     "output is stale.",
+    "Run the cell again to refresh its output. " + _DOC_FIX)
+STALE_QUOTED_TEXT = Message(
+    "hidden-state/stale-traceback",
+    "{note}Restart & Run All does not fail on `{name}` here.",
     "Run the cell again to refresh its output. " + _DOC_FIX)
 HIDDEN_TEXT = Message(
     "hidden-state/deleted-or-edited-cell",

@@ -222,7 +222,7 @@ def _deletes(ops: Iterable[Op], name: str) -> bool:
                and op.event.construct is not Construct.EXCEPT_UNBINDING for op in walk(ops))
 
 
-def _code_part(line: str) -> str:
+def code_part(line: str) -> str:
     """``line`` without a trailing ``#`` comment (a ``#`` outside quotes)."""
     quote = None
     for index, char in enumerate(line):
@@ -256,7 +256,7 @@ def failed_before_binding(facts: Facts, cell: int, name: str) -> bool:
     # Raised on a later line of the same statement (``x = f(\n  ...)``): still before
     # the assignment, which happens once the whole right-hand side is computed.
     lines = facts.cells[cell].source.split("\n")[binding.line - 1:line - 1]
-    depth = sum(_code_part(text).count(o) - _code_part(text).count(c)
+    depth = sum(code_part(text).count(o) - code_part(text).count(c)
                 for text in lines for o, c in ("()", "[]", "{}"))
     return depth > 0
 
@@ -292,7 +292,7 @@ def read_span(source: str, name: str) -> Span | None:
     """The first place ``name`` appears as a word in the cell (the read that failed)."""
     pattern = re.compile(r"(?<![\w.])" + re.escape(name) + r"(?!\w)")
     for number, line in enumerate(source.split("\n"), start=1):
-        match = pattern.search(_code_part(line))
+        match = pattern.search(code_part(line))
         if match:
             return Span(number, match.start() + 1, number, match.end() + 1)
     return None
