@@ -367,3 +367,38 @@ def test_a_count_of_zero_is_a_cell_that_never_ran() -> None:
     [found] = check_notebook(nb).findings
     assert (found.code, found.cause.value) == ("NS009", "out-of-order")
     assert "never run" in found.message
+
+
+def test_a_del_in_the_same_cell_above_the_failing_line_explains_the_saved_error() -> None:
+    error = SavedError(NAME_ERROR, "name 'd2' is not defined",
+                       ("Cell In[8], line 3", "NameError: name 'd2' is not defined"))
+    nb = Notebook("t.ipynb", (cell(1, "d2 = {1: 'A'}", 3), cell(2, "x = 1", 3),
+                              cell(3, "d2 = {1: 'A'}\ndel d2\nprint(d2)", 8, error)))
+    [found] = [f for f in check_notebook(nb).findings if f.cell == 3]
+    assert (found.code, found.cause.value) == ("NS007", "deleted")
+
+
+def test_a_del_that_raised_is_not_its_own_explanation() -> None:
+    error = SavedError(NAME_ERROR, "name 'shop' is not defined",
+                       ("Cell In[2], line 1", "NameError: name 'shop' is not defined"))
+    nb = Notebook("t.ipynb", (cell(1, "shop = 1", 1), cell(2, "y = 2", 2),
+                              cell(3, "del shop\nprint(shop)", 1, error)))
+    [found] = [f for f in check_notebook(nb).findings if f.cell == 3]
+    assert (found.code, found.cause.value) == ("NS010", "restart")
+
+
+def test_a_cell_with_neither_count_nor_output_never_ran_when_others_kept_theirs() -> None:
+    nb = Notebook("t.ipynb", (cell(1, "import math", 4),
+                              cell(2, "total = 3", None, outputs=0),
+                              cell(3, "print(total)", None, name_error("total"))))
+    [found] = check_notebook(nb).findings
+    assert (found.code, found.cause.value) == ("NS009", "out-of-order")
+    assert "cell 2 (above this one), which was never run" in found.message
+
+
+def test_a_saved_error_in_a_cell_that_is_not_valid_python_is_still_explained() -> None:
+    nb = Notebook("t.ipynb", (cell(1, "items = [hllo, 2]\nif len(items) > 1\n    print(1)", 29,
+                                   name_error("hllo")),))
+    found = [f for f in check_notebook(nb).findings if f.name == "hllo"]
+    assert [(f.code, f.cause.value) for f in found] == [("NS008", "never-defined")]
+    assert "not valid Python now, but its code still reads `hllo`" in found[0].message

@@ -119,3 +119,15 @@ def test_lines_moved_by_an_edit_or_a_dropped_blank_line_are_not_stale() -> None:
     [found] = check_notebook(nb).findings
     assert (found.cause.value, found.span.line) == ("never-defined", 2)
     assert "stale" not in found.message
+
+
+def test_a_call_the_cell_no_longer_makes_is_stale_not_a_story_about_the_function() -> None:
+    error = name_error("df", "Cell In[13], line 2\n      1 stu = Calc()\n----> 2 stu.add()\n",
+                       "Cell In[12], line 2, in add(self)\n      1 def add(self):\n"
+                       "----> 2     return df\n")
+    nb = Notebook("t.ipynb", (cell(1, "class Calc:\n    def add(self):\n        return df\n"
+                                      "df = 1", 14),
+                              cell(2, "", 13, error)))
+    [found] = [f for f in check_notebook(nb).findings if f.cell == 2]
+    assert (found.code, found.severity) == ("NS011", Severity.INFO)
+    assert "raised by `stu.add()` (line 2), code this cell no longer contains" in found.message

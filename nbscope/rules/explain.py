@@ -96,10 +96,10 @@ def _explain_verdict(facts: Facts, verdict: Verdict) -> Finding | None:
     star = facts.later_star_import(at)
     if star is not None and not facts.sites(use.name):
         return defined_later.star_finding(facts, use.name, at, star)
-    return _unbound_name(facts, use.name, at)
+    return unbound_name(facts, use.name, at)
 
 
-def _unbound_name(facts: Facts, name: str, at: Site) -> Finding:
+def unbound_name(facts: Facts, name: str, at: Site) -> Finding:
     """Explain a name that nothing binds before ``at`` (and no cell binds later)."""
     elsewhere = [s for s in facts.sites(name) if not s.scope.is_module]
     if elsewhere:
@@ -159,7 +159,7 @@ def _function_reads(facts: Facts, provided: Container[str]) -> Iterator[Finding]
             if own is not None:
                 yield typo.finding(facts, name, use.site, own.name, own)
                 continue
-            yield _unbound_name(facts, name, use.site)
+            yield unbound_name(facts, name, use.site)
 
 
 def _own_local_typo(facts: Facts, use: Use) -> BindingSite | None:

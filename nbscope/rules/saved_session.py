@@ -19,8 +19,10 @@ from ..dataflow.ir import Delete, Op, Site, Use, walk
 from ..findings import Cause, Evidence, Finding, Related, Severity
 from ..history import History, Order, ran
 from ..model import Cell, Span
+from ..names import PROVIDED
 from . import deleted, missing_module, saved_frames
 from .base import Facts, Message, Rule
+from .explain import unbound_name
 from .saved_story import (
     MISSING_MODULE,
     SavedRead,
@@ -35,6 +37,7 @@ from .saved_story import (
     reads,
     saved_name_errors,
     site_of,
+    unparsable,
 )
 
 _DOC_FIX = "Restart the kernel and run the notebook from the top before saving it."
@@ -156,6 +159,8 @@ def findings(facts: Facts, history: History, code_findings: list[Finding],
                 found = _stale_output(facts, cell, name)
             if found is None:
                 found = _explain_saved_error(facts, history, cell, name, code)
+            if found is None and code is None:
+                found = _in_unparsable_cell(facts, cell, name)
             if found is None:
                 continue
             if index is not None:
@@ -191,6 +196,10 @@ def _from_traceback(facts: Facts, history: History, cell: Cell, name: str,
     found = saved_frames.evaluated_text(facts, cell, name, error)
     if found is not None:
         return found
+    stale = saved_frames.stale_quote(cell, error)
+    if stale is not None:
+        return saved_frames.stale_finding(facts, cell, name, stale, code, HIDDEN_STATE,
+                                          STALE_QUOTED_TEXT)
     frame = saved_frames.inner_function(error)
     if frame is not None:
         here = (_explain_saved_error(facts, history, cell, name, code)
@@ -200,11 +209,33 @@ def _from_traceback(facts: Facts, history: History, cell: Cell, name: str,
         site = saved_frames.function_read_site(facts, frame, name)
         there = code_at((site.cell, name)) if site is not None and code is None else code
         return saved_frames.in_function(facts, cell, name, error, here, there)
-    stale = saved_frames.stale_quote(cell, error)
-    if stale is not None:
-        return saved_frames.stale_finding(facts, cell, name, stale, code, HIDDEN_STATE,
-                                          STALE_QUOTED_TEXT)
     return None
+
+
+def _deleted_above(cell: Cell, name: str, code: Finding) -> bool:
+    """Whether the cell's own ``del`` comes before the line its saved error was raised on
+    (a ``del name`` that raised needed the name, so it is no such line)."""
+    error = saved_frames.name_error_of(cell, name)
+    line = error_line(error) if error is not None else None
+    return line is not None and any(
+        r.role == "deletion" and r.cell == cell.index and r.line is not None and r.line < line
+        for r in code.related)
+
+
+def _in_unparsable_cell(facts: Facts, cell: Cell, name: str) -> Finding | None:
+    """A saved NameError in a cell that is not valid Python (any more): its reads were
+    never judged, so a name bound nowhere is explained as the code would explain it."""
+    if not unparsable(facts, cell.index) or facts.module_sites(name) \
+            or facts.global_writes(name) or name in PROVIDED:
+        return None
+    span = read_span(cell.source, name)
+    if span is None:
+        return None
+    found = unbound_name(facts, name, Site(cell.index, span))
+    return replace(found, evidence=Evidence.SAVED_SESSION, message=(
+        f"This cell's saved output is `NameError: name '{name}' is not defined` (run "
+        f"{_count(facts, cell.index)}); the cell is not valid Python now, but its code still "
+        f"reads `{name}`: " + found.message))
 
 
 def _count(facts: Facts, cell: int) -> str:
@@ -214,6 +245,8 @@ def _count(facts: Facts, cell: int) -> str:
 
 def _explain_saved_error(facts: Facts, history: History, cell: Cell, name: str,
                          code: Finding | None) -> Finding | None:
+    if code is not None and code.cause is Cause.DELETED and _deleted_above(cell, name, code):
+        return None  # the cell deletes the name itself: its own code explains the error
     read = classify(facts, history, cell, name)
     return None if read is None else _WRITERS[read.story](facts, history, read, code)
 

@@ -168,9 +168,9 @@ def classify(facts: Facts, history: History, cell: Cell, name: str) -> SavedRead
     if not defining:
         return None
     if not ran(cell):
-        # Counts cleared (or 0, written by an export tool) but outputs kept: only
-        # document order is known.
-        orders = {d: Order.BEFORE if d < cell.index else Order.UNKNOWN for d in defining}
+        # No count (or 0, written by an export tool) but a saved error: only document
+        # order is known, and which cells show no sign of having run at all.
+        orders = {d: _uncounted_order(facts, d, cell.index) for d in defining}
     else:
         orders = {d: history.order(d, cell.index) for d in defining}
     below = all(d > cell.index for d in defining)
@@ -210,6 +210,17 @@ def classify(facts: Facts, history: History, cell: Cell, name: str) -> SavedRead
         d = next((x for x in later if not failed_before_binding(facts, x, name)), later[0])
         return story(Story.OUT_OF_ORDER, d)
     return None
+
+
+def _uncounted_order(facts: Facts, d: int, cell: int) -> Order:
+    """When defining cell ``d`` ran, for a cell whose saved error has no count. In a
+    notebook whose other cells keep their counts (not cleared), a cell with neither a
+    count nor an output never ran."""
+    found = facts.cells[d]
+    counted = any(ran(other) for other in facts.notebook.code_cells)
+    if counted and not ran(found) and found.output_count == 0:
+        return Order.NEVER_RAN
+    return Order.BEFORE if d < cell else Order.UNKNOWN
 
 
 def deletions(facts: Facts, name: str) -> list[int]:
