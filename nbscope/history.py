@@ -246,6 +246,9 @@ def _session_cost(members: list[Run], evidence: Evidence) -> int:
     ordered = sorted(members, key=lambda run: run.count)
     contradictions = hidden = jumps = 0
     bound: set[str] = set()
+    # A run the notebook no longer shows may have bound a name, but only a re-run of a
+    # cell of this session that binds it (or a deleted cell) could have.
+    anywhere = set().union(*(evidence.binds.get(run.cell, frozenset()) for run in ordered))
     previous: Run | None = None
     for position, run in enumerate(ordered):
         unseen_before = run.count - 1 - position  # runs before this one that left no trace
@@ -253,8 +256,8 @@ def _session_cost(members: list[Run], evidence: Evidence) -> int:
         if previous is not None and run.cell < previous.cell:
             jumps += 1
         contradictions += len(evidence.name_errors.get(run.cell, frozenset()) & bound)
-        if unseen_before == 0:
-            contradictions += len(evidence.reads.get(run.cell, frozenset()) - bound)
+        unbound = evidence.reads.get(run.cell, frozenset()) - bound
+        contradictions += len(unbound if unseen_before == 0 else unbound - anywhere)
         bound |= evidence.binds.get(run.cell, frozenset())
         previous = run
     return _CONTRADICTION * contradictions + hidden + jumps

@@ -141,3 +141,13 @@ def test_a_count_of_zero_means_the_cell_never_ran() -> None:
     history = reconstruct(notebook((1, None), (0, None)))
     assert history.never_ran == (2,)
     assert history.order(2, 1) is Order.NEVER_RAN
+
+
+def test_a_gap_is_no_excuse_for_a_read_nothing_in_the_session_could_bind() -> None:
+    # Cell 4 reads `data`, which only cell 4 itself binds: no story explains it, so it
+    # must not pull cell 2 out of the first session to leave a gap that would.
+    nb = story(("import os", 1, frozenset()), ("def prep(): pass", 2, frozenset()),
+               ("def other(): pass", 3, frozenset()), ("data = data + 1", 4, frozenset()),
+               ("prep()", 1, frozenset({"prep"})))
+    history = history_of(nb)
+    assert history.order(2, 5) is Order.EARLIER_SESSION

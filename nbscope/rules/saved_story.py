@@ -99,7 +99,6 @@ def session_evidence(facts: Facts) -> Evidence:
         if cell.errors or not found.parsed:
             names = {name for name in names if not failed_before_binding(facts, cell.index, name)}
         binds[cell.index] = frozenset(names)
-    known = frozenset().union(*binds.values())
     reads: dict[int, frozenset[str]] = {}
     name_errors: dict[int, frozenset[str]] = {}
     for index in binds:
@@ -113,7 +112,10 @@ def session_evidence(facts: Facts) -> Evidence:
             # the session; one its code no longer raises is stale (edited since).
             name_errors[index] = frozenset(missing) & needed
         elif not cell.errors and readable:
-            reads[index] = needed & known
+            # Only names another cell binds tell which session a run was in.
+            reads[index] = frozenset(n for n in needed
+                                     if any(n in names for other, names in binds.items()
+                                            if other != index))
     return Evidence(reads, binds, name_errors)
 
 
