@@ -19,6 +19,7 @@ from .rules import not_python, saved_session
 from .rules.base import Facts
 from .rules.explain import explain
 from .rules.per_cell import one_per_name_and_cell
+from .rules.saved_story import session_evidence
 from .runtimes import injected_names
 
 
@@ -51,7 +52,8 @@ def check_notebook(notebook: Notebook, workspace: Environment | None = None, *,
     certain_reads = {(v.cell, v.use.name) for v in replay.verdicts
                      if v.certain and v.status is Status.UNBOUND and v.use.catch is Catch.NONE}
     findings = one_per_name_and_cell(sorted(
-        saved_session.findings(facts, reconstruct(notebook), code_findings, certain_reads),
+        saved_session.findings(facts, reconstruct(notebook, lambda: session_evidence(facts)),
+                               code_findings, certain_reads),
         key=_position), _stops(replay.verdicts))
     return NotebookReport(
         path=notebook.path,

@@ -6,18 +6,26 @@ missing between two visible ones proves runs the notebook no longer shows (a
 re-run, edited or deleted cell); no count means the cell did not run (or its
 outputs were cleared). Colab and JupyterLab also save when each run started,
 which orders runs across restarts: a count that does not grow from one run to
-the next in time starts a new session.
+the next in time starts a new session. A count of 0 is written by export tools,
+never by a kernel: it means the cell did not run.
 
-Pure: reads only the ``Notebook`` model.
+Without run times, which kernel session each run belongs to is a story to be
+chosen: the one that explains all the saved evidence at once (``Evidence``: a
+cell that ran without error had the names it reads bound in its session, a cell
+that saved a NameError did not), with the fewest runs the notebook no longer
+shows and the fewest jumps up the page within a session.
+
+Pure: reads only the ``Notebook`` model and the ``Evidence`` given.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from enum import Enum
 
-from .model import Notebook
+from .model import Cell, Notebook
 
 
 class Order(Enum):
@@ -29,6 +37,26 @@ class Order(Enum):
     LATER_SESSION = "later-session"
     NEVER_RAN = "never-ran"
     UNKNOWN = "unknown"  # b never ran, or the saved traces cannot order them
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the saved outputs say each run needed or lacked, per cell index.
+
+    ``reads``: names a cell that ran without error read before binding them itself
+    (each was bound in its session when it ran); ``binds``: names a cell's last run
+    bound (a cell that failed before binding binds none); ``name_errors``: names a
+    cell's saved NameError says were unbound when it ran.
+    """
+
+    reads: dict[int, frozenset[str]] = field(default_factory=dict)
+    binds: dict[int, frozenset[str]] = field(default_factory=dict)
+    name_errors: dict[int, frozenset[str]] = field(default_factory=dict)
+
+
+def ran(cell: Cell) -> bool:
+    """Whether the saved count says the cell ran (None or 0: it did not)."""
+    return cell.execution_count is not None and cell.execution_count > 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +84,8 @@ class History:
     timed: bool
     restart_evidence: str
     gaps: tuple[tuple[int, int, int], ...]  # (session, first missing, last missing)
+    # Cells whose run the evidence could put in more than one session.
+    floating: frozenset[int] = frozenset()
 
     def run_of(self, cell: int) -> Run | None:
         return next((run for run in self.runs if run.cell == cell), None)
@@ -70,9 +100,10 @@ class History:
         if run_a.session != run_b.session:
             if not self.timed and not self.restart_evidence:
                 return Order.UNKNOWN
-            if not self.timed and run_a.count > run_b.count:
-                # Sessions guessed from counts alone: a higher count is more simply a
-                # later run of the same session than a run before a restart.
+            if (run_a.cell in self.floating or run_b.cell in self.floating) \
+                    and run_a.count > run_b.count:
+                # Nothing places the run in one session rather than another: a higher
+                # count is more simply a later run of the same session.
                 return Order.AFTER
             return Order.EARLIER_SESSION if run_a.session < run_b.session \
                 else Order.LATER_SESSION
@@ -88,10 +119,12 @@ class History:
         return fits[-1] if fits else None
 
 
-def reconstruct(notebook: Notebook) -> History:
-    """The runs of the saved session, ordered, with restarts and gaps."""
-    executed = [cell for cell in notebook.code_cells if cell.execution_count is not None]
-    never = tuple(cell.index for cell in notebook.code_cells if cell.execution_count is None)
+def reconstruct(notebook: Notebook,
+                evidence: Callable[[], Evidence] | None = None) -> History:
+    """The runs of the saved session, ordered, with restarts and gaps. ``evidence`` is
+    asked for only when the counts repeat and no run times order the runs."""
+    executed = [cell for cell in notebook.code_cells if ran(cell)]
+    never = tuple(cell.index for cell in notebook.code_cells if not ran(cell))
     timed = bool(executed) and all(cell.executed_at is not None for cell in executed)
     if timed:
         ordered = sorted(executed, key=lambda c: (c.executed_at, c.execution_count))
@@ -104,18 +137,21 @@ def reconstruct(notebook: Notebook) -> History:
                 session += 1  # counts start again: the kernel restarted
                 restarts += 1
             runs.append(Run(cell.index, cell.execution_count, session, cell.executed_at))
-        evidence = (f"the saved run times show the counts starting again {restarts} time"
-                    f"{'s' if restarts > 1 else ''}" if restarts else "")
+        floating: frozenset[int] = frozenset()
+        evidence_text = (f"the saved run times show the counts starting again {restarts} time"
+                         f"{'s' if restarts > 1 else ''}" if restarts else "")
     else:
-        runs, evidence = _sessions_from_counts(notebook)
-    return History(tuple(runs), never, timed, evidence, tuple(_gaps(runs)))
+        runs, floating, evidence_text = _sessions_from_counts(executed, evidence or Evidence)
+    return History(tuple(runs), never, timed, evidence_text, tuple(_gaps(runs)), floating)
 
 
-def _sessions_from_counts(notebook: Notebook) -> tuple[list[Run], str]:
+def _sessions_from_counts(executed: list[Cell],
+                         evidence: Callable[[], Evidence],
+                         ) -> tuple[list[Run], frozenset[int], str]:
     """Without times: one session unless counts repeat. A repeated count proves a
     restart; the copy of a count in the cell further down the notebook is taken
-    as the later session's (notebooks are mostly run top to bottom)."""
-    executed = [cell for cell in notebook.code_cells if cell.execution_count is not None]
+    as the later session's (notebooks are mostly run top to bottom). Which session
+    each other run belongs to is the story that best explains the evidence."""
     counts = Counter(cell.execution_count for cell in executed)
     repeated = sorted(count for count, times in counts.items() if times > 1)
     seen: Counter[int] = Counter()
@@ -127,13 +163,104 @@ def _sessions_from_counts(notebook: Notebook) -> tuple[list[Run], str]:
         seen[count] += 1
     if not repeated:
         runs.sort(key=lambda run: run.count)
-        return runs, ""
+        return runs, frozenset(), ""
     runs = _bracketed_into_session(runs, anchored={run.cell for run in runs
                                                    if counts[run.count] > 1})
+    runs, floating = _best_story(runs, {run.cell for run in runs if counts[run.count] == 1},
+                                 evidence())
     runs.sort(key=lambda run: (run.session, run.count))
     shown = ", ".join(f"[{count}]" for count in repeated[:3])
-    return runs, (f"more than one cell has the count{'s' if len(repeated) > 1 else ''} "
-                  f"{shown}, which only a restart explains")
+    return runs, floating, (f"more than one cell has the count"
+                            f"{'s' if len(repeated) > 1 else ''} {shown}, which only a "
+                            f"restart explains")
+
+
+# A story that contradicts a saved output costs more than any number of hidden runs or
+# jumps up the page that a few cells can add.
+_CONTRADICTION = 3
+_MOST_RUNS_SEARCHED = 400  # beyond this, the first story stands (the search is quadratic)
+
+
+def _best_story(runs: list[Run], movable: set[int],
+                evidence: Evidence) -> tuple[list[Run], frozenset[int]]:
+    """Move runs whose count is seen once between sessions while that explains the
+    evidence better (``_session_cost``); a run whose count repeats stays where the
+    document order put it. Also returns the runs the evidence cannot place: those
+    another session would explain as well."""
+    if len(runs) > _MOST_RUNS_SEARCHED:
+        return runs, frozenset(movable)
+    story = _Story(runs, evidence)
+    for _ in range(3):  # passes: a move can make another one worth it
+        if not any([story.improve(cell) for cell in sorted(movable)]):
+            break
+    floating = frozenset(cell for cell in movable if story.could_move(cell))
+    return [run for members in story.sessions.values() for run in members], floating
+
+
+class _Story:
+    """Runs split into sessions, with each session's cost kept up to date."""
+
+    def __init__(self, runs: list[Run], evidence: Evidence) -> None:
+        self.evidence = evidence
+        self.sessions: dict[int, list[Run]] = {}
+        for run in runs:
+            self.sessions.setdefault(run.session, []).append(run)
+        self.cost = {s: _session_cost(members, evidence) for s, members in self.sessions.items()}
+        self.where = {run.cell: run.session for run in runs}
+
+    def _moves(self, cell: int) -> Iterator[tuple[int, list[Run], list[Run], int]]:
+        """For each session ``cell``'s run could move to: the session, both sessions'
+        runs after the move, and how much the cost changes."""
+        here = self.where[cell]
+        run = next(r for r in self.sessions[here] if r.cell == cell)
+        source = [r for r in self.sessions[here] if r.cell != cell]
+        for target, members in self.sessions.items():
+            if target == here or any(r.count == run.count for r in members):
+                continue
+            into = members + [Run(cell, run.count, target, run.executed_at)]
+            change = (_session_cost(source, self.evidence) + _session_cost(into, self.evidence)
+                      - self.cost[here] - self.cost[target])
+            yield target, source, into, change
+
+    def improve(self, cell: int) -> bool:
+        """Move ``cell``'s run to the session that lowers the cost most, if any does."""
+        best = min(self._moves(cell), key=lambda move: move[3], default=None)
+        if best is None or best[3] >= 0:
+            return False
+        target, source, into, _ = best
+        here = self.where[cell]
+        self.sessions[here], self.sessions[target] = source, into
+        self.cost[here] = _session_cost(source, self.evidence)
+        self.cost[target] = _session_cost(into, self.evidence)
+        self.where[cell] = target
+        return True
+
+    def could_move(self, cell: int) -> bool:
+        return any(change == 0 for *_, change in self._moves(cell))
+
+
+def _session_cost(members: list[Run], evidence: Evidence) -> int:
+    """How badly one session's runs explain the saved evidence, lower is better:
+    saved outputs contradicted, runs the notebook no longer shows (missing counts),
+    and jumps up the page from one run to the next."""
+    ordered = sorted(members, key=lambda run: run.count)
+    contradictions = hidden = jumps = 0
+    bound: set[str] = set()
+    # A run the notebook no longer shows may have bound a name, but only a re-run of a
+    # cell of this session that binds it (or a deleted cell) could have.
+    anywhere = set().union(*(evidence.binds.get(run.cell, frozenset()) for run in ordered))
+    previous: Run | None = None
+    for position, run in enumerate(ordered):
+        unseen_before = run.count - 1 - position  # runs before this one that left no trace
+        hidden = max(hidden, unseen_before)
+        if previous is not None and run.cell < previous.cell:
+            jumps += 1
+        contradictions += len(evidence.name_errors.get(run.cell, frozenset()) & bound)
+        unbound = evidence.reads.get(run.cell, frozenset()) - bound
+        contradictions += len(unbound if unseen_before == 0 else unbound - anywhere)
+        bound |= evidence.binds.get(run.cell, frozenset())
+        previous = run
+    return _CONTRADICTION * contradictions + hidden + jumps
 
 
 def _bracketed_into_session(runs: list[Run], anchored: set[int]) -> list[Run]:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from nbscope.history import Order, reconstruct
-from nbscope.model import Cell, Notebook
+from nbscope.dataflow.ipython import build_cell
+from nbscope.environment import NoEnvironment
+from nbscope.history import History, Order, reconstruct
+from nbscope.model import Cell, Notebook, SavedError
+from nbscope.rules.base import Facts
+from nbscope.rules.saved_story import session_evidence
 
 
 def notebook(*runs: tuple[int | None, float | None]) -> Notebook:
@@ -42,8 +46,9 @@ def test_a_repeated_count_proves_a_restart() -> None:
     # The copy further down is taken as the later session's run.
     assert history.order(1, 3) is Order.EARLIER_SESSION
     assert history.order(3, 1) is Order.LATER_SESSION
-    # Without times, a higher count is more simply a later run than one before a restart.
-    assert history.order(2, 3) is Order.AFTER
+    # Cells 1 and 2 ran top to bottom as [1], [2], then the kernel restarted and cell 3
+    # ran as [1]: the story with no jump up the page puts cell 2 before the restart.
+    assert history.order(2, 3) is Order.EARLIER_SESSION
 
 
 def test_timestamps_order_runs_across_restarts() -> None:
@@ -91,3 +96,58 @@ def test_a_count_seen_once_with_the_later_session_only_above_keeps_the_first() -
                                    (2, None)))
     assert history.run_of(4).session == 0
     assert history.order(4, 3) is Order.AFTER
+
+
+def story(*cells: tuple[str, int | None, frozenset[str]]) -> Notebook:
+    """Code cells of (source, count, names its saved NameError names), from 1."""
+    made = []
+    for i, (source, count, missing) in enumerate(cells, start=1):
+        errors = tuple(SavedError("NameError", f"name '{n}' is not defined") for n in missing)
+        made.append(Cell(index=i, cell_type="code", source=source, execution_count=count,
+                         errors=errors, output_count=1))
+    return Notebook(path="t.ipynb", cells=tuple(made))
+
+
+def history_of(notebook: Notebook) -> History:
+    """The history with the evidence of the saved outputs, as ``check_notebook`` builds it."""
+    lowered = [build_cell(cell.index, cell.source, NoEnvironment())
+               for cell in notebook.code_cells]
+    facts = Facts(notebook, [ir for ir, _ in lowered], [found for _, found in lowered],
+                  NoEnvironment())
+    return reconstruct(notebook, lambda: session_evidence(facts))
+
+
+def test_a_count_seen_once_goes_to_the_session_that_keeps_the_page_in_order() -> None:
+    # import [1], define [2], use [3], then the last cell ran as [1] and failed on df.
+    nb = story(("import pandas as pd", 1, frozenset()), ("df = pd.DataFrame()", 2, frozenset()),
+               ("df.head()", 3, frozenset()), ("df.describe()", 1, frozenset({"df"})))
+    history = history_of(nb)
+    assert [(run.cell, run.session) for run in history.runs] == [(1, 0), (2, 0), (3, 0), (4, 1)]
+    assert history.order(2, 4) is Order.EARLIER_SESSION
+
+
+def test_the_saved_outputs_decide_when_the_page_order_cannot() -> None:
+    # Cell 3 ([2]) read `a` without error: only cell 1's run binds it, so cell 3 ran in
+    # cell 1's session, not after cell 2's [1] (which would also keep the page in order).
+    nb = story(("a = 1", 1, frozenset()), ("b = 2", 1, frozenset()),
+               ("print(a)", 2, frozenset()))
+    history = history_of(nb)
+    assert history.order(3, 2) is Order.EARLIER_SESSION
+    # Without that evidence the count seen once is taken as the last session's.
+    assert reconstruct(nb).order(3, 2) is Order.AFTER
+
+
+def test_a_count_of_zero_means_the_cell_never_ran() -> None:
+    history = reconstruct(notebook((1, None), (0, None)))
+    assert history.never_ran == (2,)
+    assert history.order(2, 1) is Order.NEVER_RAN
+
+
+def test_a_gap_is_no_excuse_for_a_read_nothing_in_the_session_could_bind() -> None:
+    # Cell 4 reads `data`, which only cell 4 itself binds: no story explains it, so it
+    # must not pull cell 2 out of the first session to leave a gap that would.
+    nb = story(("import os", 1, frozenset()), ("def prep(): pass", 2, frozenset()),
+               ("def other(): pass", 3, frozenset()), ("data = data + 1", 4, frozenset()),
+               ("prep()", 1, frozenset({"prep"})))
+    history = history_of(nb)
+    assert history.order(2, 5) is Order.EARLIER_SESSION

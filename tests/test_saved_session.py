@@ -64,7 +64,7 @@ def test_restart_proven_by_a_repeated_count() -> None:
                               cell(3, "model.fit()", 1, name_error("model"))))
     [found] = check_notebook(nb).findings
     assert (found.code, found.cause.value, found.cell) == ("NS010", "restart", 3)
-    assert "more than one cell has the count [1]" in found.message
+    assert "cell 1 also ran as [1]" in found.message
     assert {r.role for r in found.related} == {"definition", "restart"}
 
 
@@ -329,3 +329,86 @@ def test_a_saved_error_is_placed_at_the_read_on_its_traceback_line_not_a_string(
                                    error)))
     [found] = [f for f in check_notebook(nb).findings if f.name == "y_pred"]
     assert (found.cell, found.span.line, found.span.column) == (2, 2, 25)  # not 16
+
+
+def test_restart_when_the_definition_ran_before_the_count_started_again() -> None:
+    """Import [1], define [2], use [3], then the last cell ran as [1] and failed: the
+    kernel restarted and the defining cell has not run since (not: it ran later)."""
+    nb = Notebook("t.ipynb", (cell(1, "import statistics", 1),
+                              cell(2, "df = statistics.mean([1, 2])", 2),
+                              cell(3, "print(df)", 3, outputs=1),
+                              cell(4, "df + 1", 1, name_error("df"))))
+    [found] = check_notebook(nb).findings
+    assert (found.code, found.cause.value, found.cell, found.severity) == (
+        "NS010", "restart", 4, Severity.WARNING)
+    assert "cell 1 also ran as [1]" in found.message
+    assert "cell 2, which last ran as [2] before the restart and has not run since" \
+        in found.message
+    assert [(r.role, r.cell, r.execution_count) for r in found.related] == [
+        ("definition", 2, 2), ("restart", 4, 1)]
+
+
+def test_the_saved_outputs_decide_between_a_later_run_and_a_run_before_the_restart() -> None:
+    # Cell 1 [1], restart, cell 2 [1] fails on `y`; cell 3 [2] assigns it, below. Page
+    # order fits cell 3 in either session: a higher count is most simply a later run.
+    nb = Notebook("t.ipynb", (cell(1, "x = 1", 1), cell(2, "print(y)", 1, name_error("y")),
+                              cell(3, "y = 2", 2)))
+    assert findings_at(nb, 2)[0][:2] == ("NS009", "out-of-order")
+    # But cell 3 read `x` without error, and only cell 1's run (before the restart) bound
+    # it: cell 3 ran before the restart too.
+    reads_x = Notebook("t.ipynb", (cell(1, "x = 1", 1),
+                                   cell(2, "print(y)", 1, name_error("y")),
+                                   cell(3, "y = x + 1", 2)))
+    assert findings_at(reads_x, 2)[0][:2] == ("NS010", "restart")
+
+
+def test_the_saved_outputs_put_a_run_in_the_session_where_its_names_were_bound() -> None:
+    # Counts [1] twice prove a restart. Cell 4 ([2]) read `a` without error: only cell 1
+    # binds `a`, so cell 4 ran in cell 1's session, before the restart that cell 3's [1]
+    # followed; cell 3's NameError for `b` is then a restart, not "cell 4 ran later".
+    nb = Notebook("t.ipynb", (cell(1, "a = 1", 1), cell(2, "c = 3", 3),
+                              cell(3, "print(b)", 1, name_error("b")),
+                              cell(4, "b = a * 2", 2, outputs=0)))
+    assert findings_at(nb, 3)[0][:2] == ("NS010", "restart")
+
+
+def test_a_count_of_zero_is_a_cell_that_never_ran() -> None:
+    nb = Notebook("t.ipynb", (cell(1, "df = 1\n", 0), cell(2, "print(df)", 1, name_error("df"))))
+    [found] = check_notebook(nb).findings
+    assert (found.code, found.cause.value) == ("NS009", "out-of-order")
+    assert "never run" in found.message
+
+
+def test_a_del_in_the_same_cell_above_the_failing_line_explains_the_saved_error() -> None:
+    error = SavedError(NAME_ERROR, "name 'd2' is not defined",
+                       ("Cell In[8], line 3", "NameError: name 'd2' is not defined"))
+    nb = Notebook("t.ipynb", (cell(1, "d2 = {1: 'A'}", 3), cell(2, "x = 1", 3),
+                              cell(3, "d2 = {1: 'A'}\ndel d2\nprint(d2)", 8, error)))
+    [found] = [f for f in check_notebook(nb).findings if f.cell == 3]
+    assert (found.code, found.cause.value) == ("NS007", "deleted")
+
+
+def test_a_del_that_raised_is_not_its_own_explanation() -> None:
+    error = SavedError(NAME_ERROR, "name 'shop' is not defined",
+                       ("Cell In[2], line 1", "NameError: name 'shop' is not defined"))
+    nb = Notebook("t.ipynb", (cell(1, "shop = 1", 1), cell(2, "y = 2", 2),
+                              cell(3, "del shop\nprint(shop)", 1, error)))
+    [found] = [f for f in check_notebook(nb).findings if f.cell == 3]
+    assert (found.code, found.cause.value) == ("NS010", "restart")
+
+
+def test_a_cell_with_neither_count_nor_output_never_ran_when_others_kept_theirs() -> None:
+    nb = Notebook("t.ipynb", (cell(1, "import math", 4),
+                              cell(2, "total = 3", None, outputs=0),
+                              cell(3, "print(total)", None, name_error("total"))))
+    [found] = check_notebook(nb).findings
+    assert (found.code, found.cause.value) == ("NS009", "out-of-order")
+    assert "cell 2 (above this one), which was never run" in found.message
+
+
+def test_a_saved_error_in_a_cell_that_is_not_valid_python_is_still_explained() -> None:
+    nb = Notebook("t.ipynb", (cell(1, "items = [hllo, 2]\nif len(items) > 1\n    print(1)", 29,
+                                   name_error("hllo")),))
+    found = [f for f in check_notebook(nb).findings if f.name == "hllo"]
+    assert [(f.code, f.cause.value) for f in found] == [("NS008", "never-defined")]
+    assert "not valid Python now, but its code still reads `hllo`" in found[0].message

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Container, Iterable, Iterator
 
 from ..conventions import binds_module
-from ..dataflow.cellfacts import ScopeKind
+from ..dataflow.cellfacts import BindingSite, ScopeKind
 from ..dataflow.ir import BindingKind, Catch, Event, EventKind, Resolve, Site, Use, in_order
 from ..dataflow.replay import Status, Verdict
 from ..findings import Finding, Severity
@@ -100,10 +100,10 @@ def _explain_verdict(facts: Facts, verdict: Verdict) -> Finding | None:
     star = facts.later_star_import(at)
     if star is not None and not facts.sites(use.name):
         return defined_later.star_finding(facts, use.name, at, star)
-    return _unbound_name(facts, use.name, at, use.site)
+    return unbound_name(facts, use.name, at, use.site)
 
 
-def _unbound_name(facts: Facts, name: str, at: Site, read: Site | None = None) -> Finding:
+def unbound_name(facts: Facts, name: str, at: Site, read: Site | None = None) -> Finding:
     """Explain a name that nothing binds before ``at`` (and no cell binds later);
     ``read`` is where the name is read, when that is not ``at`` (inside a called function)."""
     elsewhere = [s for s in facts.sites(name) if not s.scope.is_module]
@@ -187,10 +187,37 @@ def _function_reads(facts: Facts, provided: Container[str]) -> Iterator[Finding]
                 continue
             if facts.unknowable(name):
                 continue
-            found = _unbound_name(facts, name, use.site)
+            own = _own_local_typo(facts, use)
+            if own is not None:
+                yield typo.finding(facts, name, use.site, own.name, own)
+                continue
+            found = unbound_name(facts, name, use.site)
             if use.catch is Catch.BROAD and found.severity is Severity.ERROR:
                 found = _softened(found)
             yield found
+
+
+def _own_local_typo(facts: Facts, use: Use) -> BindingSite | None:
+    """A parameter or local of the function that reads ``use`` which ``use`` misspells
+    (``valu`` where the function binds ``values``): the function's own names are the
+    likeliest meaning, so a slip of two letters, or a cut-off end, is still a typo."""
+    owner = _owner_of(facts, use)
+    if owner is None or len(use.name) < 3:
+        return None
+    own = [site for sites in facts.bindings.values() for site in sites
+           if site.owner == owner and site.scope.is_function and site.site.cell == use.site.cell
+           and site.name != use.name]
+    limit = 1 if len(use.name) < 4 else 2
+    close = [(typo.edit_distance(use.name, site.name, limit), site) for site in own
+             if abs(len(site.name) - len(use.name)) <= limit]
+    close = [(distance, site) for distance, site in close if distance <= limit]
+    if not close:
+        return None
+    best = min(distance for distance, _ in close)
+    names = {site.name for distance, site in close if distance == best}
+    if len(names) > 1:
+        return None  # two of its names fit as well: no single guess
+    return next(site for distance, site in close if distance == best)
 
 
 def _syntax_errors(facts: Facts) -> Iterator[Finding]:

@@ -12,16 +12,18 @@ code alone, and replace a code finding for the same read.
 from __future__ import annotations
 
 import sys
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import replace
 
 from ..dataflow.ir import Delete, Op, Site, Use, walk
 from ..findings import Cause, Evidence, Finding, Related, Severity
-from ..history import History, Order
+from ..history import History, Order, ran
 from ..model import Cell, Span
+from ..names import PROVIDED
 from ..packages import package_for
-from . import deleted, missing_module
+from . import deleted, missing_module, saved_frames
 from .base import Facts, Message, Rule
+from .explain import unbound_name
 from .saved_story import (
     MISSING_MODULE,
     SavedRead,
@@ -36,6 +38,7 @@ from .saved_story import (
     reads,
     saved_name_errors,
     site_of,
+    unparsable,
 )
 
 _DOC_FIX = "Restart the kernel and run the notebook from the top before saving it."
@@ -151,9 +154,14 @@ def findings(facts: Facts, history: History, code_findings: list[Finding],
         for name in saved_name_errors(cell):
             index = by_read.get((cell.index, name))
             code = code_findings[index] if index is not None else None
-            found = _stale_output(facts, cell, name) if code is None else None
+            found = _from_traceback(facts, history, cell, name, code,
+                                    lambda at: _code_finding(code_findings, by_read, at))
+            if found is None and code is None:
+                found = _stale_output(facts, cell, name)
             if found is None:
                 found = _explain_saved_error(facts, history, cell, name, code)
+            if found is None and code is None:
+                found = _in_unparsable_cell(facts, cell, name)
             if found is None:
                 continue
             if index is not None:
@@ -171,6 +179,66 @@ def findings(facts: Facts, history: History, code_findings: list[Finding],
     return [replaced.get(index, f) for index, f in enumerate(code_findings)] + extra
 
 
+def _code_finding(code_findings: list[Finding], by_read: dict[tuple[int, str], int],
+                  at: tuple[int, str]) -> Finding | None:
+    index = by_read.get(at)
+    return code_findings[index] if index is not None else None
+
+
+def _from_traceback(facts: Facts, history: History, cell: Cell, name: str,
+                    code: Finding | None,
+                    code_at: Callable[[tuple[int, str]], Finding | None]) -> Finding | None:
+    """What the saved traceback shows that the cell's text cannot: the error came from
+    evaluated text, or from inside a function the cell called; or the cell was edited
+    after it ran (the traceback quotes other code)."""
+    error = saved_frames.name_error_of(cell, name)
+    if error is None:
+        return None
+    found = saved_frames.evaluated_text(facts, cell, name, error)
+    if found is not None:
+        return found
+    stale = saved_frames.stale_quote(cell, error)
+    if stale is not None:
+        return saved_frames.stale_finding(facts, cell, name, stale, code, HIDDEN_STATE,
+                                          STALE_QUOTED_TEXT)
+    frame = saved_frames.inner_function(error)
+    if frame is not None:
+        here = (_explain_saved_error(facts, history, cell, name, code)
+                if definitions(facts, name, cell.index) else None)
+        if code is not None and here is None:
+            return None  # the code's own finding here (the replay followed the call) stands
+        site = saved_frames.function_read_site(facts, frame, name)
+        there = code_at((site.cell, name)) if site is not None and code is None else code
+        return saved_frames.in_function(facts, cell, name, error, here, there)
+    return None
+
+
+def _deleted_above(cell: Cell, name: str, code: Finding) -> bool:
+    """Whether the cell's own ``del`` comes before the line its saved error was raised on
+    (a ``del name`` that raised needed the name, so it is no such line)."""
+    error = saved_frames.name_error_of(cell, name)
+    line = error_line(error) if error is not None else None
+    return line is not None and any(
+        r.role == "deletion" and r.cell == cell.index and r.line is not None and r.line < line
+        for r in code.related)
+
+
+def _in_unparsable_cell(facts: Facts, cell: Cell, name: str) -> Finding | None:
+    """A saved NameError in a cell that is not valid Python (any more): its reads were
+    never judged, so a name bound nowhere is explained as the code would explain it."""
+    if not unparsable(facts, cell.index) or facts.module_sites(name) \
+            or facts.global_writes(name) or name in PROVIDED:
+        return None
+    span = read_span(cell.source, name)
+    if span is None:
+        return None
+    found = unbound_name(facts, name, Site(cell.index, span))
+    return replace(found, evidence=Evidence.SAVED_SESSION, message=(
+        f"This cell's saved output is `NameError: name '{name}' is not defined` (run "
+        f"{_count(facts, cell.index)}); the cell is not valid Python now, but its code still "
+        f"reads `{name}`: " + found.message))
+
+
 def _count(facts: Facts, cell: int) -> str:
     count = facts.execution_count(cell)
     return f"[{count}]" if count is not None else "[ ]"
@@ -178,6 +246,8 @@ def _count(facts: Facts, cell: int) -> str:
 
 def _explain_saved_error(facts: Facts, history: History, cell: Cell, name: str,
                          code: Finding | None) -> Finding | None:
+    if code is not None and code.cause is Cause.DELETED and _deleted_above(cell, name, code):
+        return None  # the cell deletes the name itself: its own code explains the error
     read = classify(facts, history, cell, name)
     return None if read is None else _WRITERS[read.story](facts, history, read, code)
 
@@ -203,9 +273,9 @@ _HOW_PACKAGE = ("`{top}` comes from the PyPI package `{dist}`: install it in a c
                 "with `%pip install {dist}`.")
 RESTART_TEXT = Message(
     "restart/earlier-session",
-    _SAVED + ": `{name}` is assigned in cell {source} ({source_count}), but that run was in "
-    "an earlier kernel session; the kernel restarted before this cell ran ({restart}), which "
-    "cleared `{name}`.{run_all}",
+    _SAVED + ": the kernel restarted before this run ({restart}), which cleared `{name}`. "
+    "`{name}` is assigned in cell {source}, which last ran as {source_count} before the "
+    "restart and has not run since.{run_all}",
     "After a restart, run cell {source} (or Run All Above) before this cell.")
 OUT_OF_ORDER_TEXT = Message(
     "out-of-order/ran-later",
@@ -221,6 +291,10 @@ STALE_TEXT = Message(
     "hidden-state/stale-output",
     _SAVED + ", but the cell no longer reads `{name}`: it was edited after it ran, and the "
     "output is stale.",
+    "Run the cell again to refresh its output. " + _DOC_FIX)
+STALE_QUOTED_TEXT = Message(
+    "hidden-state/stale-traceback",
+    "{note}Restart & Run All does not fail on `{name}` here.",
     "Run the cell again to refresh its output. " + _DOC_FIX)
 HIDDEN_TEXT = Message(
     "hidden-state/deleted-or-edited-cell",
@@ -298,11 +372,26 @@ def _write_failed_import(facts: Facts, history: History, read: SavedRead,
 
 def _write_restart(facts: Facts, history: History, read: SavedRead,
                    code: Finding | None) -> Finding:
+    proof = _restart_proof(facts, history, read)
     related = (facts.related("definition", site_of(facts, read.source, read.name)),
                Related("restart", read.cell.index, None, None, read.cell.execution_count,
-                       history.restart_evidence))
-    return _finding(facts, RESTART, read, RESTART_TEXT, _fields(facts, history, read, code),
-                    related, _severity(code))
+                       proof))
+    fields = _fields(facts, history, read, code)
+    fields["restart"] = proof
+    return _finding(facts, RESTART, read, RESTART_TEXT, fields, related, _severity(code))
+
+
+def _restart_proof(facts: Facts, history: History, read: SavedRead) -> str:
+    """The counts that prove the restart between the definition and this cell: this
+    cell's own count shared with a cell of the earlier session, when it is."""
+    run = history.run_of(read.cell.index)
+    if history.timed or run is None:
+        return history.restart_evidence
+    twins = [other.cell for other in history.runs
+             if other.count == run.count and other.session < run.session]
+    if not twins:
+        return history.restart_evidence
+    return f"cell {twins[-1]} also ran as [{run.count}], and counts start again after a restart"
 
 
 def _write_out_of_order(facts: Facts, history: History, read: SavedRead,
@@ -368,7 +457,7 @@ def _hidden_state(facts: Facts, history: History, code: Finding) -> Finding | No
     """A code finding in a cell that ran without error: the name was bound somehow."""
     cell = facts.cells.get(code.cell)
     name = code.name
-    if cell is None or name is None or cell.execution_count is None or cell.errors \
+    if cell is None or name is None or not ran(cell) or cell.errors \
             or cell.output_count == 0:
         return None
     if _third_party_star_import(facts):

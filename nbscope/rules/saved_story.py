@@ -13,8 +13,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
-from ..dataflow.ir import Construct, Delete, Op, Site, Use, walk
-from ..history import History, Order
+from ..dataflow.ir import (
+    Bind,
+    BindingKind,
+    Catch,
+    CellIR,
+    ClassBody,
+    Construct,
+    DefineFunction,
+    Delete,
+    MaybeBind,
+    Op,
+    Site,
+    Use,
+    walk,
+)
+from ..history import Evidence, History, Order, ran
 from ..model import Cell, SavedError, Span
 from .base import Facts
 
@@ -71,6 +85,56 @@ def unparsable(facts: Facts, cell: int) -> bool:
     return found is not None and not found.parsed
 
 
+def session_evidence(facts: Facts) -> Evidence:
+    """What each saved run needed or lacked, for choosing the story of the sessions: the
+    names each run bound, the names a run without error read from earlier runs, the
+    names a saved NameError says were missing."""
+    binds: dict[int, frozenset[str]] = {}
+    for found in facts.cell_facts.values():
+        cell = facts.cells[found.cell]
+        if not ran(cell):
+            continue
+        names = {site.name for site in found.bindings if site.scope.is_module
+                 or site.binding is BindingKind.GLOBAL_IN_FUNCTION}
+        if cell.errors or not found.parsed:
+            names = {name for name in names if not failed_before_binding(facts, cell.index, name)}
+        binds[cell.index] = frozenset(names)
+    reads: dict[int, frozenset[str]] = {}
+    name_errors: dict[int, frozenset[str]] = {}
+    for index in binds:
+        cell, program = facts.cells[index], facts.irs.get(index)
+        readable = program is not None and facts.cell_facts[index].parsed \
+            and not facts.cell_facts[index].opaque
+        needed = _entry_reads(program) if readable and program is not None else frozenset()
+        missing = saved_name_errors(cell)
+        if missing:
+            # Only a NameError the cell's current code can raise first thing tells about
+            # the session; one its code no longer raises is stale (edited since).
+            name_errors[index] = frozenset(missing) & needed
+        elif not cell.errors and readable:
+            # Only names another cell binds tell which session a run was in.
+            reads[index] = frozenset(n for n in needed
+                                     if any(n in names for other, names in binds.items()
+                                            if other != index))
+    return Evidence(reads, binds, name_errors)
+
+
+def _entry_reads(program: CellIR) -> frozenset[str]:
+    """Names the cell's straight-line top level reads before binding them itself: a run
+    that raised no error found each of them bound."""
+    bound: set[str] = set()
+    needed: set[str] = set()
+    for op in program.body:
+        if isinstance(op, Use) and op.depth == 0 and op.catch is Catch.NONE \
+                and op.name not in bound:
+            needed.add(op.name)
+        elif isinstance(op, (Bind, MaybeBind, DefineFunction)) and op.depth == 0:
+            bound.add(op.name)
+        elif isinstance(op, ClassBody):
+            bound.add(op.bind.name)
+    return frozenset(needed)
+
+
 class Story(Enum):
     """What the saved session says happened before a saved NameError."""
 
@@ -105,9 +169,10 @@ def classify(facts: Facts, history: History, cell: Cell, name: str) -> SavedRead
     defining = definitions(facts, name, cell.index)
     if not defining:
         return None
-    if cell.execution_count is None:
-        # Counts cleared but outputs kept: only document order is known.
-        orders = {d: Order.BEFORE if d < cell.index else Order.UNKNOWN for d in defining}
+    if not ran(cell):
+        # No count (or 0, written by an export tool) but a saved error: only document
+        # order is known, and which cells show no sign of having run at all.
+        orders = {d: _uncounted_order(facts, d, cell.index) for d in defining}
     else:
         orders = {d: history.order(d, cell.index) for d in defining}
     below = all(d > cell.index for d in defining)
@@ -137,7 +202,9 @@ def classify(facts: Facts, history: History, cell: Cell, name: str) -> SavedRead
         return story(Story.FAILED_IMPORT if missing else Story.FAILED_DEFINITION, d)
     earlier = [d for d, order in orders.items() if order is Order.EARLIER_SESSION]
     if earlier:
-        return story(Story.RESTART, earlier[-1])
+        # The definition to run again after the restart: the nearest one above the cell.
+        nearest = max(earlier, key=lambda d: (d < cell.index, -abs(d - cell.index)))
+        return story(Story.RESTART, nearest)
     later = [d for d, order in orders.items()
              if order in (Order.AFTER, Order.LATER_SESSION, Order.NEVER_RAN)]
     if later:
@@ -145,6 +212,17 @@ def classify(facts: Facts, history: History, cell: Cell, name: str) -> SavedRead
         d = next((x for x in later if not failed_before_binding(facts, x, name)), later[0])
         return story(Story.OUT_OF_ORDER, d)
     return None
+
+
+def _uncounted_order(facts: Facts, d: int, cell: int) -> Order:
+    """When defining cell ``d`` ran, for a cell whose saved error has no count. In a
+    notebook whose other cells keep their counts (not cleared), a cell with neither a
+    count nor an output never ran."""
+    found = facts.cells[d]
+    counted = any(ran(other) for other in facts.notebook.code_cells)
+    if counted and not ran(found) and found.output_count == 0:
+        return Order.NEVER_RAN
+    return Order.BEFORE if d < cell else Order.UNKNOWN
 
 
 def deletions(facts: Facts, name: str) -> list[int]:
@@ -157,7 +235,7 @@ def _deletes(ops: Iterable[Op], name: str) -> bool:
                and op.event.construct is not Construct.EXCEPT_UNBINDING for op in walk(ops))
 
 
-def _code_part(line: str) -> str:
+def code_part(line: str) -> str:
     """``line`` without a trailing ``#`` comment (a ``#`` outside quotes)."""
     quote = None
     for index, char in enumerate(line):
@@ -191,7 +269,7 @@ def failed_before_binding(facts: Facts, cell: int, name: str) -> bool:
     # Raised on a later line of the same statement (``x = f(\n  ...)``): still before
     # the assignment, which happens once the whole right-hand side is computed.
     lines = facts.cells[cell].source.split("\n")[binding.line - 1:line - 1]
-    depth = sum(_code_part(text).count(o) - _code_part(text).count(c)
+    depth = sum(code_part(text).count(o) - code_part(text).count(c)
                 for text in lines for o, c in ("()", "[]", "{}"))
     return depth > 0
 
@@ -227,7 +305,7 @@ def read_span(source: str, name: str) -> Span | None:
     """The first place ``name`` appears as a word in the cell (the read that failed)."""
     pattern = re.compile(r"(?<![\w.])" + re.escape(name) + r"(?!\w)")
     for number, line in enumerate(source.split("\n"), start=1):
-        match = pattern.search(_code_part(line))
+        match = pattern.search(code_part(line))
         if match:
             return Span(number, match.start() + 1, number, match.end() + 1)
     return None
