@@ -14,8 +14,11 @@ from .ir import INITIAL, Event
 
 _INITIAL_SET = frozenset({INITIAL})
 _FLATTEN_AT = 64  # a copy's own changes beyond this many are frozen into a level
+_SETTLE_AT = 8  # a loop's entry state with more changes than this shares them as a level
+_MAX_LEVELS = 32  # beyond this, settling stops (a lookup looks through every level)
 
 Level = dict[str, frozenset[Event]]
+Settled = tuple[tuple[Level, ...], Level]  # the levels under a settled delta, and it
 
 
 class Layer:
@@ -59,7 +62,11 @@ class Layer:
 
     def copy(self) -> Layer:
         if len(self.delta) > _FLATTEN_AT:
-            self.flatten()
+            if len(self.levels) < _MAX_LEVELS:  # unmerged: the levels under it stay
+                self.levels = (self.delta, *self.levels)
+                self.delta = {}
+            else:
+                self.flatten()
         return Layer(self.levels, self.default, dict(self.delta))
 
     def flatten(self) -> None:
@@ -75,6 +82,20 @@ class Layer:
         self.levels = tuple(levels)
         self.delta = {}
 
+    def settle(self, settled: dict[tuple[object, ...], Settled]) -> None:
+        """Push a large delta as a level of its own, unmerged: the copies a loop makes of
+        its entry state then share it, and joins and comparisons skip it. ``settled``
+        keeps the level made for each (levels, delta) met, so that a state built twice
+        the same way settles into the same levels both times."""
+        if len(self.delta) <= _SETTLE_AT or len(self.levels) >= _MAX_LEVELS:
+            return
+        exact = (tuple(map(id, self.levels)), frozenset(self.delta.items()))
+        found = settled.get(exact)
+        if found is None:  # the entry keeps the levels its key names by id alive
+            found = settled[exact] = (self.levels, self.delta)
+        self.levels = (found[1], *self.levels)
+        self.delta = {}
+
     def same_as(self, other: Layer) -> bool:
         if self.default != other.default:
             return False
@@ -82,10 +103,24 @@ class Layer:
         return all(self.get(k) == other.get(k)
                    for k in _changed_names(pair, _shared_count(pair)))
 
-    def key(self) -> tuple[object, ...]:
-        """A hashable value equal for two layers that map every name alike, when they
-        share their levels (the levels' identities stand for their contents)."""
-        return (tuple(map(id, self.levels)), self.default, frozenset(self.delta.items()))
+    def key(self, anchor: tuple[Level, ...]) -> tuple[object, ...]:
+        """A hashable value equal for two layers that map every name alike: the names
+        above ``anchor`` (the levels a cell starts from, which must stay alive while
+        keys are compared) by value, the anchor itself by identity."""
+        levels = self.levels
+        above = len(levels) - len(anchor)
+        anchored = above >= 0 and all(
+            mine is theirs for mine, theirs in zip(levels[above:], anchor, strict=True))
+        if not anchored:
+            above = len(levels)
+        if not above:
+            content = self.delta
+        else:
+            content = {}
+            for level in reversed(levels[:above]):
+                content.update(level)
+            content.update(self.delta)
+        return (anchored, self.default, frozenset(content.items()))
 
 
 def _shared_count(layers: Sequence[Layer]) -> int:
@@ -168,3 +203,9 @@ def _join_layers(layers: list[Layer]) -> Layer:
                 merged[name] = frozenset().union(*(layer.get(name) for layer in layers))
     levels = layers[0].levels
     return Layer(levels[len(levels) - shared:], default, merged)
+
+
+def state_key(state: State, anchor: tuple[Level, ...]) -> tuple[object, ...]:
+    """A hashable value equal for two states that map every name alike and agree on
+    certainty and liveness (see ``Layer.key`` for ``anchor``)."""
+    return (state.certain, state.dead, tuple(layer.key(anchor) for layer in state.layers))
