@@ -8,6 +8,12 @@ fixed point and record verdicts only on the last pass; ``try`` handlers start
 from the join of the states the body passed through. Calls of functions the
 notebook defines replay the body at the call, against the globals of that
 moment, which is when Python resolves a function's global names.
+
+Nothing is replayed twice from the same state: a loop met again on an entry state
+already seen in the cell reuses its fixed point (and, while silent, its result), and
+a call whose globals agree with an earlier call's on every name the body can touch
+reuses that call's summary (``summaries``). So nested loops and fanned-out calls
+cost in proportion to their size, not to the number of paths through them.
 """
 
 from __future__ import annotations
@@ -42,7 +48,8 @@ from .ir import (
     Use,
     in_order,
 )
-from .state import Layer, State, fresh_state, join
+from .state import Layer, Level, Settled, State, fresh_state, join, state_key
+from .summaries import CallSummary, Recording, SummaryTable
 
 _MAX_FIXPOINT_ROUNDS = 12
 _MAX_CALL_DEPTH = 6
@@ -76,6 +83,18 @@ class Verdict:
     def cell(self) -> int:
         """The cell whose run fails: the outermost call's, or the read's own."""
         return self.calls[0].site.cell if self.calls else self.use.site.cell
+
+
+# One pass through a loop: the body's end, its continues, its breaks, the head's end.
+_Iteration = tuple[State, list[State], list[State], State]
+
+
+@dataclass(slots=True)
+class _LoopSummary:
+    """A loop replayed silently from one entry state: its head's fixed point and result."""
+
+    head: State
+    result: State
 
 
 class FrameKind(Enum):
@@ -127,12 +146,23 @@ class Replay:
         self._checking_locals = False
         self._pending_functions: list[FunctionIR] = []
         self._seen_functions: set[tuple[int, int]] = set()
+        # Loops replayed in the current cell, by loop, context and entry state (a cell
+        # starts from new levels, so older ones cannot match).
+        self._loops_seen: dict[tuple[object, ...], _LoopSummary] = {}
+        self._settled: dict[tuple[object, ...], Settled] = {}
+        self._anchor: tuple[Level, ...] = ()  # the levels the current cell started from
+        # Function bodies already followed, by the globals they can touch (any cell).
+        self._summaries = SummaryTable()
+        self._recordings: list[Recording] = []
 
     # --- public --------------------------------------------------------------------
 
     def run_cell(self, state: State, cell: CellIR) -> State:
         """Run one cell on ``state``; returns the state after it (the cell's end)."""
         state.layers[0].flatten()  # branches in this cell then copy only its own changes
+        self._anchor = state.layers[0].levels
+        self._loops_seen.clear()
+        self._settled.clear()
         result = self.run(cell.body, state)
         result.dead = False  # the next cell runs whatever this one did
         result.certain = True
@@ -140,6 +170,9 @@ class Replay:
 
     def check_function_locals(self) -> None:
         """Judge local-variable reads in every function met so far, on their own."""
+        self._loops_seen.clear()
+        self._settled.clear()
+        self._anchor = ()
         while self._pending_functions:
             function = self._pending_functions.pop()
             state = State([Layer(default=frozenset({ASSUMED})), _parameter_layer(function)])
@@ -272,46 +305,72 @@ class Replay:
         return frame
 
     def _loop(self, op: Loop, state: State) -> State:
-        entry = state
-        head_in = entry.copy()
+        # A loop met again on the same state (an enclosing loop's next round, or its
+        # recording pass) needs no new fixed point; while silenced, not even a pass.
+        key = (op, self._context(), state_key(state, self._anchor))
+        known = self._loops_seen.get(key)
+        if known is not None and self._silence:
+            return known.result.copy()
+        for layer in state.layers:  # the rounds below copy, join and compare only
+            layer.settle(self._settled)  # their own changes
         frame = self._push(_LOOP)
-        self._silence += 1
         try:
-            for _ in range(_MAX_FIXPOINT_ROUNDS):
-                body_out, continues, _, _ = self._iteration(op, head_in)
-                again = join([entry, body_out, *continues])
-                if again.same_as(head_in):
-                    break
-                head_in = again
-        finally:
-            self._silence -= 1
-        try:
-            body_out, continues, breaks, after_head = self._iteration(op, head_in)
-            if op.infinite:
-                exits = breaks
+            if known is not None:
+                head_in, last = known.head, None
             else:
-                if self._runs_once(op):
-                    # The exhausted-iterator exit is only reached after an iteration.
-                    back = join([body_out, *continues])
-                    after_head = self.run(op.head, back) if not back.dead else back
-                # A ``break`` skips the ``else`` block.
-                orelse_in = after_head.copy(certain=after_head.certain and not breaks)
-                exits = [self.run(op.orelse, orelse_in), *breaks]
+                head_in, last = self._fixpoint(op, state)
+            if last is None or not self._silence:  # the recording pass, or not converged
+                last = self._iteration(op, head_in)
+            exits = self._exits(op, *last)
         finally:
             self._frames.pop()
         if not exits:
-            dead = entry.copy()
-            dead.dead = True
-            return dead
-        result = join(exits)
-        result.certain = entry.certain and not result.dead and not frame.escaped
+            result = _dead_copy(state)
+        else:
+            result = join(exits)
+            result.certain = state.certain and not result.dead and not frame.escaped
+        if not frame.escaped:  # a jump out of the loop has effects a summary would lose
+            self._loops_seen[key] = _LoopSummary(head_in, result.copy())
         return result
+
+    def _fixpoint(self, op: Loop, entry: State) -> tuple[State, _Iteration | None]:
+        """The state at the loop's head once another round changes nothing, with that
+        last round's outcome (None when the rounds ran out first). Silent: a read's
+        verdict is only known on the fixed point."""
+        head_in = entry.copy()
+        self._silence += 1
+        try:
+            for _ in range(_MAX_FIXPOINT_ROUNDS):
+                last = self._iteration(op, head_in)
+                again = join([entry, last[0], *last[1]])
+                if again.same_as(head_in):
+                    return head_in, last
+                head_in = again
+        finally:
+            self._silence -= 1
+        return head_in, None
+
+    def _exits(self, op: Loop, body_out: State, continues: list[State],
+               breaks: list[State], after_head: State) -> list[State]:
+        """The states leaving the loop: its breaks, and the end of its ``else`` block."""
+        if op.infinite:
+            return breaks
+        if self._runs_once(op):
+            # The exhausted-iterator exit is only reached after an iteration.
+            back = join([body_out, *continues])
+            after_head = self.run(op.head, back) if not back.dead else back
+        # A ``break`` skips the ``else`` block.
+        orelse_in = after_head.copy(certain=after_head.certain and not breaks)
+        return [self.run(op.orelse, orelse_in), *breaks]
+
+    def _context(self) -> tuple[object, ...]:
+        """What besides the state decides what a silent replay of a construct does."""
+        return (tuple(self._active), bool(self._catchers), self._checking_locals)
 
     def _runs_once(self, op: Loop) -> bool:
         return op.at_least_once or (op.over is not None and op.over in self.literal_iterables)
 
-    def _iteration(self, op: Loop, head_in: State
-                   ) -> tuple[State, list[State], list[State], State]:
+    def _iteration(self, op: Loop, head_in: State) -> _Iteration:
         after_head = self.run(op.head, head_in.copy())
         breaks: list[State] = []
         continues: list[State] = []
@@ -487,24 +546,57 @@ class Replay:
         return state
 
     def _enter(self, function: FunctionIR, call: Call, state: State, surely: bool) -> State:
-        frame = State([_imports_done(state.layers[0].copy(), function),
-                       _parameter_layer(function)], state.certain and surely)
+        certain = state.certain and surely
+        context = (function, certain, bool(self._silence), self._context())
+        globals_in = state.layers[0]
+        if function.imported_before:
+            globals_in = _imports_done(globals_in.copy(), function)
+        known = self._summaries.find(context, globals_in)
+        if known is not None:  # globals agree on all the body can touch: it does the same
+            if self._recordings:
+                self._recordings[-1].add(known.footprint)
+            self._repeat_verdicts(known, call)
+            return State([known.apply(globals_in)], certain)
+        recording = Recording.starting(self._summaries.footprint_of(function))
+        self._recordings.append(recording)
+        first_verdict = len(self.verdicts)
+        frame = State([globals_in.copy(), _parameter_layer(function)], certain)
         self._calls.append(call)
         self._active.append(function)
         saved_loops, saved_catchers, saved_catching = self._loops, self._catchers, self._catching
         self._loops, self._catchers, self._catching = [], [], 0
         try:
-            return self._run_function_body(function, frame)
+            result, escaped = self._run_function_body(function, frame)
         finally:
             self._loops, self._catchers, self._catching = (saved_loops, saved_catchers,
                                                            saved_catching)
             self._active.pop()
             self._calls.pop()
+            self._recordings.pop()
+        footprint = recording.footprint()
+        if self._recordings:
+            self._recordings[-1].add(footprint)
+        if not escaped:  # a jump out of the body has effects a summary would lose
+            written = tuple((name, result.layers[0].get(name)) for name in footprint.writes)
+            self._summaries.store(context, globals_in, CallSummary(
+                footprint, written, tuple(self.verdicts[first_verdict:]), len(self._calls)))
+        return result
 
-    def _run_function_body(self, function: FunctionIR, state: State) -> State:
+    def _repeat_verdicts(self, summary: CallSummary, call: Call) -> None:
+        """Record a summarised body's verdicts again, as reached through ``call`` now."""
+        calls = (*self._calls, call)
+        depth = summary.depth + 1
+        for verdict in summary.verdicts:
+            assert isinstance(verdict, Verdict)
+            if verdict.calls[:depth] != calls:
+                verdict = replace(verdict, calls=calls + verdict.calls[depth:])
+            self.verdicts.append(verdict)
+
+    def _run_function_body(self, function: FunctionIR, state: State) -> tuple[State, bool]:
+        """The state after the body, and whether a jump left it other than by ``return``."""
         returns: list[State] = []
         self._returns.append(returns)
-        self._push(_FUNCTION)
+        frame = self._push(_FUNCTION)
         try:
             end = self.run(function.body, state)
         finally:
@@ -512,7 +604,7 @@ class Replay:
             self._returns.pop()
         result = join([end, *returns])
         result.dead = False
-        return result
+        return result, frame.escaped
 
 
 def _parameter_layer(function: FunctionIR) -> Layer:
