@@ -86,7 +86,8 @@ class CellFacts:
     unknown_names: set[str] = field(default_factory=set)  # names something unreadable may bind
     opaque: bool = False  # something here may bind any name (exec, unknown star import)
     # ``xs = [1, 2]`` at the top level: a loop over ``xs`` runs if nothing else binds it.
-    non_empty_literals: set[Site] = field(default_factory=set)
+    # The very sites of those bindings (compared by identity: no span is worked out).
+    non_empty_literals: list[Site] = field(default_factory=list)
     emptied: set[str] = field(default_factory=set)  # ``xs.clear()``, ``del xs[:]``: may empty
 
     def note_emptying(self, target: ast.expr) -> None:
@@ -124,10 +125,11 @@ def literal_iterables(cells: list[CellFacts]) -> frozenset[str]:
     other: set[str] = set()
     for cell in cells:
         other |= cell.emptied | cell.unknown_names
+        literal_sites = {id(site) for site in cell.non_empty_literals}
         for binding in cell.bindings:
             if not (binding.scope.is_module or binding.binding is BindingKind.GLOBAL_IN_FUNCTION):
                 continue
-            (literal if binding.site in cell.non_empty_literals else other).add(binding.name)
+            (literal if id(binding.site) in literal_sites else other).add(binding.name)
     return frozenset(literal - other)
 
 

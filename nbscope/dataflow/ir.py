@@ -24,8 +24,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any, Protocol
 
 from ..model import Span
+
+
+class Positions(Protocol):
+    """What maps an AST node's positions back to the raw cell (``transform.Fragment``)."""
+
+    def span(self, node: Any) -> Span: ...
 
 
 class EventKind(Enum):
@@ -87,12 +94,51 @@ class BindingKind(Enum):
     GLOBAL_IN_FUNCTION = "global assignment in a function"
 
 
-@dataclass(frozen=True, slots=True)
 class Site:
-    """A place in the notebook: 1-based cell index and raw-cell span."""
+    """A place in the notebook: 1-based cell index and raw-cell span.
 
-    cell: int
-    span: Span | None
+    The lowering makes a site for every name a cell reads or binds, and the rules
+    report a few of them: a site made from an AST node keeps the node and the
+    fragment that maps it back to the raw cell, and works its span out when first
+    asked (``Site.of``). Equal, hashed and pickled by (cell, span), as plain data.
+    """
+
+    __slots__ = ("cell", "_span", "_fragment", "_node")
+
+    def __init__(self, cell: int, span: Span | None) -> None:
+        self.cell = cell
+        self._span = span
+        self._fragment: Positions | None = None
+        self._node: object = None
+
+    @classmethod
+    def of(cls, cell: int, fragment: Positions, node: object) -> Site:
+        """The site of ``node`` (it has ``lineno`` ... ``end_col_offset``) in ``fragment``."""
+        site = cls.__new__(cls)
+        site.cell, site._span, site._fragment, site._node = cell, None, fragment, node
+        return site
+
+    @property
+    def span(self) -> Span | None:
+        fragment = self._fragment
+        if fragment is not None:
+            self._span = fragment.span(self._node)
+            self._fragment = self._node = None
+        return self._span
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Site):
+            return NotImplemented
+        return self.cell == other.cell and self.span == other.span
+
+    def __hash__(self) -> int:
+        return hash((self.cell, self.span))
+
+    def __repr__(self) -> str:
+        return f"Site(cell={self.cell!r}, span={self.span!r})"
+
+    def __reduce__(self) -> tuple[type[Site], tuple[int, Span | None]]:
+        return (Site, (self.cell, self.span))
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -101,7 +101,7 @@ class Lowering:
 
     def site(self, node: ast.AST) -> Site:
         assert self.fragment is not None
-        return Site(self.cell, self.fragment.span(node))
+        return Site.of(self.cell, self.fragment, node)
 
     def name_site(self, node: ast.AST, name: str) -> Site:
         assert self.fragment is not None

@@ -53,7 +53,10 @@ class PythonLowering(ExpressionLowering):
         target = node.targets[0]
         if (len(node.targets) == 1 and isinstance(target, ast.Name)
                 and self.scope.kind is ScopeKind.MODULE and syntax.non_empty_literal(node.value)):
-            self.facts.non_empty_literals.add(self.site(target))
+            site = self.site(target)
+            self.facts.non_empty_literals.append(site)
+            self.bind(target.id, site, BindingKind.ASSIGNMENT)
+            return
         for target in node.targets:
             self.assign_target(target, BindingKind.ASSIGNMENT)
 

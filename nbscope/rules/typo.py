@@ -46,12 +46,13 @@ def closest(facts: Facts, name: str, at: Site) -> tuple[str, BindingSite | None]
     best: tuple[tuple[int, int, int], str, BindingSite | None] | None = None
     # Not a name the reading line itself binds (``trainer = Trainer(...)``): that one
     # does not exist yet when the line reads, so it cannot be what was meant.
+    # Lengths first: the line test works out positions, which most names never need.
     candidates = [(n, sites[0]) for n, sites in facts.bindings.items()
-                  if n != name and not all(_same_line(s.site, at) for s in sites)]
-    candidates += [(n, None) for n in BUILTIN_NAMES if not n.startswith("_") and n != name]
+                  if n != name and abs(len(n) - len(name)) <= limit
+                  and not all(_same_line(s.site, at) for s in sites)]
+    candidates += [(n, None) for n in BUILTIN_NAMES if not n.startswith("_") and n != name
+                   and abs(len(n) - len(name)) <= limit]
     for candidate, site in candidates:
-        if abs(len(candidate) - len(name)) > max(limit, 0):
-            continue
         if candidate.lower() == lowered:
             distance = 0
         elif limit == 0:
