@@ -31,25 +31,20 @@ class SyntaxProblem:
     column: int
 
 
-class Fragment:
-    """Parsed Python plus the map from its positions back to the raw cell.
+class SourceMap:
+    """The map from positions in parsed source back to the raw cell.
 
-    ``raw_line[i]`` is the raw-cell line (1-based) of fragment line ``i + 1``;
+    ``raw_line[i]`` is the raw-cell line (1-based) of source line ``i + 1``;
     ``col_shift[i]`` is added to a character column on that line (indentation
-    IPython removed, or the column where a magic's argument starts).
+    IPython removed, or the column where a magic's argument starts). Sites keep
+    this map (not the syntax tree) to work their spans out when asked.
     """
 
-    __slots__ = ("tree", "source", "raw_line", "col_shift", "_line_numbers", "_lines",
+    __slots__ = ("source", "raw_line", "col_shift", "_line_numbers", "_lines",
                  "_plain_offset")
 
-    def __init__(
-        self,
-        tree: ast.Module,
-        source: str,
-        raw_line: tuple[int, ...],
-        col_shift: tuple[int, ...],
-    ) -> None:
-        self.tree = tree
+    def __init__(self, source: str, raw_line: tuple[int, ...], col_shift: tuple[int, ...]
+                 ) -> None:
         self.source = source
         self.raw_line = raw_line
         self.col_shift = col_shift
@@ -107,6 +102,46 @@ class Fragment:
             return Span(line, column, line, column)
         line, column = self.point(lineno, start)
         return Span(line, column, line, column + len(name))
+
+
+class Fragment:
+    """Parsed Python (``tree``) plus the map from its positions back to the raw cell."""
+
+    __slots__ = ("tree", "map")
+
+    def __init__(
+        self,
+        tree: ast.Module,
+        source: str,
+        raw_line: tuple[int, ...],
+        col_shift: tuple[int, ...],
+    ) -> None:
+        self.tree = tree
+        self.map = SourceMap(source, raw_line, col_shift)
+
+    @property
+    def source(self) -> str:
+        return self.map.source
+
+    @property
+    def raw_line(self) -> tuple[int, ...]:
+        return self.map.raw_line
+
+    @property
+    def col_shift(self) -> tuple[int, ...]:
+        return self.map.col_shift
+
+    def line_text(self, lineno: int) -> str:
+        return self.map.line_text(lineno)
+
+    def point(self, lineno: int, utf8_col: int) -> tuple[int, int]:
+        return self.map.point(lineno, utf8_col)
+
+    def span(self, node: ast.AST) -> Span:
+        return self.map.span(node)
+
+    def name_span(self, lineno: int, utf8_col: int, name: str) -> Span:
+        return self.map.name_span(lineno, utf8_col, name)
 
 
 _KEYWORD_SKIP = re.compile(rb"\s*(?:async\s+)?(?:def|class|global|nonlocal)\b")

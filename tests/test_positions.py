@@ -40,7 +40,7 @@ def test_lazy_site_is_the_eager_span(source: str) -> None:
     nodes = _names(fragment)
     assert nodes
     for node in nodes:
-        lazy = Site.of(3, fragment, node)
+        lazy = Site.of(3, fragment.map, node)
         eager = Site(3, fragment.span(node))
         assert lazy.span == eager.span
         assert lazy == eager and hash(lazy) == hash(eager)
@@ -50,10 +50,11 @@ def test_reads_resolve_their_span_only_when_asked() -> None:
     program, _ = build_cell(1, "a = b + c\nprint(a, d)", NoEnvironment())
     uses = [op for op in walk(program.body) if isinstance(op, Use)]
     assert [use.name for use in uses] == ["b", "c", "print", "a", "d"]
-    assert all(use.site._fragment is not None for use in uses)  # nothing resolved yet
+    assert all(use.site._positions is not None for use in uses)  # nothing resolved yet
+    assert not hasattr(uses[0].site._positions, "tree")  # the cell's syntax tree can go
     assert uses[-1].site.span == Span(2, 10, 2, 11)
-    assert uses[-1].site._fragment is None  # resolved once, and the AST node let go
-    assert all(use.site._fragment is not None for use in uses[:-1])
+    assert uses[-1].site._positions is None  # resolved once, and the AST node let go
+    assert all(use.site._positions is not None for use in uses[:-1])
 
 
 def test_site_pickles_as_plain_data() -> None:
@@ -62,7 +63,7 @@ def test_site_pickles_as_plain_data() -> None:
                 if isinstance(op, Use) and op.name == "missing")
     copy = pickle.loads(pickle.dumps(site))
     assert copy == Site(4, Span(1, 7, 1, 14))
-    assert copy._fragment is None and copy._node is None
+    assert copy._positions is None and copy._node is None
 
 
 def test_sites_differ_by_cell_and_span() -> None:

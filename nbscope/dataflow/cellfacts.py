@@ -36,11 +36,13 @@ class ScopeKind(Enum):
         self.is_function = value in ("function", "lambda")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class BindingSite:
     """Where a name is bound anywhere in the notebook, for explanations.
 
-    ``owner`` names the function or class when there is one.
+    ``owner`` names the function or class when there is one. One per binding, so
+    not a frozen dataclass (its ``__init__`` costs three times as much); never
+    changed once made, and compared and hashed by value.
     """
 
     name: str

@@ -17,6 +17,10 @@ depth 1, because only the globals and its own locals are visible to the replay
 
 This is the replay's program only; what the rules read about a cell besides it
 (binding sites, imports, files written, ...) is in ``cellfacts``.
+
+Operations and events are made by the hundred thousand and never changed once
+made; they are plain slotted dataclasses, not frozen ones, whose ``__init__``
+costs three times as much (it sets every field through ``object.__setattr__``).
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from ..model import Span
 
 
 class Positions(Protocol):
-    """What maps an AST node's positions back to the raw cell (``transform.Fragment``)."""
+    """What maps an AST node's positions back to the raw cell (``transform.SourceMap``)."""
 
     def span(self, node: Any) -> Span: ...
 
@@ -98,32 +102,34 @@ class Site:
     """A place in the notebook: 1-based cell index and raw-cell span.
 
     The lowering makes a site for every name a cell reads or binds, and the rules
-    report a few of them: a site made from an AST node keeps the node and the
-    fragment that maps it back to the raw cell, and works its span out when first
-    asked (``Site.of``). Equal, hashed and pickled by (cell, span), as plain data.
+    report a few of them: a site made from an AST node keeps the node and the map
+    from its fragment's positions back to the raw cell (not the fragment's tree),
+    and works its span out when first asked (``Site.of``). Equal, hashed and
+    pickled by (cell, span), as plain data.
     """
 
-    __slots__ = ("cell", "_span", "_fragment", "_node")
+    __slots__ = ("cell", "_span", "_positions", "_node")
 
     def __init__(self, cell: int, span: Span | None) -> None:
         self.cell = cell
         self._span = span
-        self._fragment: Positions | None = None
+        self._positions: Positions | None = None
         self._node: object = None
 
     @classmethod
-    def of(cls, cell: int, fragment: Positions, node: object) -> Site:
-        """The site of ``node`` (it has ``lineno`` ... ``end_col_offset``) in ``fragment``."""
+    def of(cls, cell: int, positions: Positions, node: object) -> Site:
+        """The site of ``node`` (it has ``lineno`` ... ``end_col_offset``) in the source
+        ``positions`` maps (``transform.SourceMap``)."""
         site = cls.__new__(cls)
-        site.cell, site._span, site._fragment, site._node = cell, None, fragment, node
+        site.cell, site._span, site._positions, site._node = cell, None, positions, node
         return site
 
     @property
     def span(self) -> Span | None:
-        fragment = self._fragment
-        if fragment is not None:
-            self._span = fragment.span(self._node)
-            self._fragment = self._node = None
+        positions = self._positions
+        if positions is not None:
+            self._span = positions.span(self._node)
+            self._positions = self._node = None
         return self._span
 
     def __eq__(self, other: object) -> bool:
@@ -141,7 +147,7 @@ class Site:
         return (Site, (self.cell, self.span))
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Event:
     """One reaching event for a name; compared by identity, created once per operation.
 
@@ -198,7 +204,7 @@ class Catch(Enum):
 # --- operations -----------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Use:
     name: str
     site: Site
@@ -209,14 +215,14 @@ class Use:
     # expression): unbound, it raises NameError, not UnboundLocalError
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Bind:
     name: str
     depth: int
     event: Event
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class MaybeBind:
     """A name something unreadable may have bound (keeps what was there too)."""
 
@@ -225,7 +231,7 @@ class MaybeBind:
     event: Event
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Delete:
     name: str
     depth: int
@@ -233,7 +239,7 @@ class Delete:
     check: Use | None = None  # ``del x`` needs ``x`` bound; Python's own unbinding does not
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Call:
     """A direct call ``f(...)`` of a name: replay follows into known functions."""
 
@@ -243,14 +249,14 @@ class Call:
     depth: int
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class DefineFunction:
     name: str
     depth: int
     event: Event  # event.function is the body
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class ClassBody:
     """Run a class body in a layer of its own, then bind the class name."""
 
@@ -259,7 +265,7 @@ class ClassBody:
     bind: Bind
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Scope:
     """A namespace run at once: ``%timeit``'s statement, or the body of a class declared
     ``nonlocal`` (whose name nbscope does not track). Comprehensions have none (see above)."""
@@ -268,19 +274,19 @@ class Scope:
     body: tuple[Op, ...]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Opaque:
     """Anything may be bound after this (``exec``, ``globals()[...]``, unknown star import)."""
 
     event: Event
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Reset:
     event: Event
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Branch:
     """Alternative paths; when not ``exhaustive`` none of them may run."""
 
@@ -289,7 +295,7 @@ class Branch:
     pure: bool = False  # only reads: replay need not copy the state
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Loop:
     head: tuple[Op, ...]  # run before every iteration test (a ``while`` condition)
     body: tuple[Op, ...]
@@ -301,12 +307,12 @@ class Loop:
     over: str | None = None
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Handler:
     body: tuple[Op, ...]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Try:
     """``try``; ``first_statement`` counts the body's leading operations that run before
     anything in the body can raise (the first statement's, when it is a simple one)."""

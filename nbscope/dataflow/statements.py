@@ -361,6 +361,9 @@ class PythonLowering(ExpressionLowering):
             return self.name_site(pattern, name)
         return Site(self.cell, Span(end[0], end[1] - len(name), end[0], end[1]))
 
+    def stmt_Pass(self, node: ast.Pass) -> None:
+        """Runs nothing."""
+
     def stmt_Global(self, node: ast.Global) -> None:
         """Declarations shape resolution (``scopes``); they run nothing."""
 
