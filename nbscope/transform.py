@@ -19,6 +19,7 @@ from functools import cache
 
 from asttokens import LineNumbers
 
+from .ipython_escapes import all_statements, escaped_lines
 from .model import Span
 
 
@@ -293,12 +294,32 @@ def _parse(source: str) -> ast.Module:
 def _parse_transformed(
     source: str, first_line: int, first_col: int, plain_error: Exception
 ) -> Fragment | SyntaxProblem:
+    manager = _transformer()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            transformed = _transformer().transform_cell(source)
+            quick = escaped_lines(source, manager.cleanup_transforms + manager.line_transforms)
+    except Exception:  # the same steps fail in IPython's own run below, and say why
+        quick = None
+    if quick is not None:
+        # Only whole ``%``/``!`` lines: IPython's text without its tokenizer, kept when
+        # every replaced line proves to be a statement of its own (``ipython_escapes``).
+        transformed, replaced = quick
+        parsed = _mapped_fragment(source, transformed, first_line, first_col, plain_error)
+        if isinstance(parsed, Fragment) and all_statements(parsed.tree, replaced):
+            return parsed
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            transformed = manager.transform_cell(source)
     except Exception as error:  # IPython's transformer raises on some odd input.
         return _problem(plain_error, first_line, first_col, str(error))
+    return _mapped_fragment(source, transformed, first_line, first_col, plain_error)
+
+
+def _mapped_fragment(source: str, transformed: str, first_line: int, first_col: int,
+                     plain_error: Exception) -> Fragment | SyntaxProblem:
+    """``transformed`` (IPython's text for ``source``) parsed, its lines mapped back."""
     segments = _ipython_lines(source)
     raw_lines, shifts = _align([text for text, _, _ in segments], transformed.split("\n"))
     if len(segments) != source.count("\n") + 1:
