@@ -391,7 +391,7 @@ def _align(raw: list[str], transformed: list[str]) -> tuple[tuple[int, ...], tup
     while skipped < len(raw) - 1 and not raw[skipped].strip():
         skipped += 1
     raw_of, shift = _align_lines(raw[skipped:], transformed)
-    return tuple(line + skipped for line in raw_of), shift
+    return tuple(line + skipped for line in raw_of), tuple(shift)
 
 
 def _align_lines(raw: list[str], transformed: list[str]) -> tuple[list[int], list[int]]:

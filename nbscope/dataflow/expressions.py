@@ -132,8 +132,11 @@ class ExpressionLowering(Lowering):
     def _short_circuit(self, rest: list[ast.expr]) -> None:
         if not rest:
             return
-        path = self.collect_ops(lambda: (self.expr(rest[0]), self._short_circuit(rest[1:])))
-        self.branch((path,), False)
+        def right_operands() -> None:
+            self.expr(rest[0])
+            self._short_circuit(rest[1:])
+
+        self.branch((self.collect_ops(right_operands),), False)
 
     def expr_IfExp(self, node: ast.IfExp) -> None:
         self.expr(node.test)

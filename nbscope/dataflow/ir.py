@@ -104,25 +104,26 @@ class Site:
     The lowering makes a site for every name a cell reads or binds, and the rules
     report a few of them: a site made from an AST node keeps the node and the map
     from its fragment's positions back to the raw cell (not the fragment's tree),
-    and works its span out when first asked (``Site.of``). Equal, hashed and
+    and works its span out when first asked. Equal, hashed and
     pickled by (cell, span), as plain data.
     """
 
     __slots__ = ("cell", "_span", "_positions", "_node")
 
-    def __init__(self, cell: int, span: Span | None) -> None:
+    def __init__(self, cell: int, span: Span | None, positions: Positions | None = None,
+                 node: object = None) -> None:
+        """A site at ``span``; or, with ``span`` None, the site of ``node`` (it has
+        ``lineno`` ... ``end_col_offset``) in the source ``positions`` maps
+        (``transform.SourceMap``), resolved when first asked."""
         self.cell = cell
         self._span = span
-        self._positions: Positions | None = None
-        self._node: object = None
+        self._positions = positions
+        self._node = node
 
     @classmethod
     def of(cls, cell: int, positions: Positions, node: object) -> Site:
-        """The site of ``node`` (it has ``lineno`` ... ``end_col_offset``) in the source
-        ``positions`` maps (``transform.SourceMap``)."""
-        site = cls.__new__(cls)
-        site.cell, site._span, site._positions, site._node = cell, None, positions, node
-        return site
+        """The site of ``node`` in the source ``positions`` maps, resolved lazily."""
+        return cls(cell, None, positions, node)
 
     @property
     def span(self) -> Span | None:

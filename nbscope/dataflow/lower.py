@@ -102,7 +102,7 @@ class Lowering:
 
     def site(self, node: ast.AST) -> Site:
         assert self.fragment is not None
-        return Site.of(self.cell, self.fragment.map, node)
+        return Site(self.cell, None, self.fragment.map, node)
 
     def name_site(self, node: ast.AST, name: str) -> Site:
         assert self.fragment is not None
