@@ -9,7 +9,7 @@ source as stored, columns counted in characters, and spans end exclusive.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # Terminal colour codes, which kernels leave in saved tracebacks.
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -85,10 +85,12 @@ class Notebook:
     language: str | None = None
     is_colab: bool = False
     kernel: str | None = None  # the kernelspec's name and display name, lowercased
+    # The code cells, in order: asked for by many rules, so kept (not a field of the data).
+    code_cells: tuple[Cell, ...] = field(init=False, repr=False, compare=False)
 
-    @property
-    def code_cells(self) -> tuple[Cell, ...]:
-        return tuple(cell for cell in self.cells if cell.is_code)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "code_cells",
+                           tuple(cell for cell in self.cells if cell.is_code))
 
 
 class NotebookReadError(Exception):

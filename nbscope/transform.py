@@ -19,6 +19,7 @@ from functools import cache
 
 from asttokens import LineNumbers
 
+from .ipython_escapes import all_statements, escaped_lines
 from .model import Span
 
 
@@ -31,25 +32,20 @@ class SyntaxProblem:
     column: int
 
 
-class Fragment:
-    """Parsed Python plus the map from its positions back to the raw cell.
+class SourceMap:
+    """The map from positions in parsed source back to the raw cell.
 
-    ``raw_line[i]`` is the raw-cell line (1-based) of fragment line ``i + 1``;
+    ``raw_line[i]`` is the raw-cell line (1-based) of source line ``i + 1``;
     ``col_shift[i]`` is added to a character column on that line (indentation
-    IPython removed, or the column where a magic's argument starts).
+    IPython removed, or the column where a magic's argument starts). Sites keep
+    this map (not the syntax tree) to work their spans out when asked.
     """
 
-    __slots__ = ("tree", "source", "raw_line", "col_shift", "_line_numbers", "_lines",
+    __slots__ = ("source", "raw_line", "col_shift", "_line_numbers", "_lines",
                  "_plain_offset")
 
-    def __init__(
-        self,
-        tree: ast.Module,
-        source: str,
-        raw_line: tuple[int, ...],
-        col_shift: tuple[int, ...],
-    ) -> None:
-        self.tree = tree
+    def __init__(self, source: str, raw_line: tuple[int, ...], col_shift: tuple[int, ...]
+                 ) -> None:
         self.source = source
         self.raw_line = raw_line
         self.col_shift = col_shift
@@ -107,6 +103,46 @@ class Fragment:
             return Span(line, column, line, column)
         line, column = self.point(lineno, start)
         return Span(line, column, line, column + len(name))
+
+
+class Fragment:
+    """Parsed Python (``tree``) plus the map from its positions back to the raw cell."""
+
+    __slots__ = ("tree", "map")
+
+    def __init__(
+        self,
+        tree: ast.Module,
+        source: str,
+        raw_line: tuple[int, ...],
+        col_shift: tuple[int, ...],
+    ) -> None:
+        self.tree = tree
+        self.map = SourceMap(source, raw_line, col_shift)
+
+    @property
+    def source(self) -> str:
+        return self.map.source
+
+    @property
+    def raw_line(self) -> tuple[int, ...]:
+        return self.map.raw_line
+
+    @property
+    def col_shift(self) -> tuple[int, ...]:
+        return self.map.col_shift
+
+    def line_text(self, lineno: int) -> str:
+        return self.map.line_text(lineno)
+
+    def point(self, lineno: int, utf8_col: int) -> tuple[int, int]:
+        return self.map.point(lineno, utf8_col)
+
+    def span(self, node: ast.AST) -> Span:
+        return self.map.span(node)
+
+    def name_span(self, lineno: int, utf8_col: int, name: str) -> Span:
+        return self.map.name_span(lineno, utf8_col, name)
 
 
 _KEYWORD_SKIP = re.compile(rb"\s*(?:async\s+)?(?:def|class|global|nonlocal)\b")
@@ -258,12 +294,32 @@ def _parse(source: str) -> ast.Module:
 def _parse_transformed(
     source: str, first_line: int, first_col: int, plain_error: Exception
 ) -> Fragment | SyntaxProblem:
+    manager = _transformer()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            transformed = _transformer().transform_cell(source)
+            quick = escaped_lines(source, manager.cleanup_transforms + manager.line_transforms)
+    except Exception:  # the same steps fail in IPython's own run below, and say why
+        quick = None
+    if quick is not None:
+        # Only whole ``%``/``!`` lines: IPython's text without its tokenizer, kept when
+        # every replaced line proves to be a statement of its own (``ipython_escapes``).
+        transformed, replaced = quick
+        parsed = _mapped_fragment(source, transformed, first_line, first_col, plain_error)
+        if isinstance(parsed, Fragment) and all_statements(parsed.tree, replaced):
+            return parsed
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            transformed = manager.transform_cell(source)
     except Exception as error:  # IPython's transformer raises on some odd input.
         return _problem(plain_error, first_line, first_col, str(error))
+    return _mapped_fragment(source, transformed, first_line, first_col, plain_error)
+
+
+def _mapped_fragment(source: str, transformed: str, first_line: int, first_col: int,
+                     plain_error: Exception) -> Fragment | SyntaxProblem:
+    """``transformed`` (IPython's text for ``source``) parsed, its lines mapped back."""
     segments = _ipython_lines(source)
     raw_lines, shifts = _align([text for text, _, _ in segments], transformed.split("\n"))
     if len(segments) != source.count("\n") + 1:
@@ -335,7 +391,7 @@ def _align(raw: list[str], transformed: list[str]) -> tuple[tuple[int, ...], tup
     while skipped < len(raw) - 1 and not raw[skipped].strip():
         skipped += 1
     raw_of, shift = _align_lines(raw[skipped:], transformed)
-    return tuple(line + skipped for line in raw_of), shift
+    return tuple(line + skipped for line in raw_of), tuple(shift)
 
 
 def _align_lines(raw: list[str], transformed: list[str]) -> tuple[list[int], list[int]]:

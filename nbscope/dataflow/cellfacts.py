@@ -36,11 +36,13 @@ class ScopeKind(Enum):
         self.is_function = value in ("function", "lambda")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class BindingSite:
     """Where a name is bound anywhere in the notebook, for explanations.
 
-    ``owner`` names the function or class when there is one.
+    ``owner`` names the function or class when there is one. One per binding, so
+    not a frozen dataclass (its ``__init__`` costs three times as much); never
+    changed once made, and compared and hashed by value.
     """
 
     name: str
@@ -86,7 +88,8 @@ class CellFacts:
     unknown_names: set[str] = field(default_factory=set)  # names something unreadable may bind
     opaque: bool = False  # something here may bind any name (exec, unknown star import)
     # ``xs = [1, 2]`` at the top level: a loop over ``xs`` runs if nothing else binds it.
-    non_empty_literals: set[Site] = field(default_factory=set)
+    # The very sites of those bindings (compared by identity: no span is worked out).
+    non_empty_literals: list[Site] = field(default_factory=list)
     emptied: set[str] = field(default_factory=set)  # ``xs.clear()``, ``del xs[:]``: may empty
     # Reads of a name the way a module is read: ``name.attr`` (``string.ascii_letters``),
     # ``dir(name)``, ``help(name)``, ``reload(name)``; unlike ``print(string)``, a value.
@@ -127,10 +130,11 @@ def literal_iterables(cells: list[CellFacts]) -> frozenset[str]:
     other: set[str] = set()
     for cell in cells:
         other |= cell.emptied | cell.unknown_names
+        literal_sites = {id(site) for site in cell.non_empty_literals}
         for binding in cell.bindings:
             if not (binding.scope.is_module or binding.binding is BindingKind.GLOBAL_IN_FUNCTION):
                 continue
-            (literal if binding.site in cell.non_empty_literals else other).add(binding.name)
+            (literal if id(binding.site) in literal_sites else other).add(binding.name)
     return frozenset(literal - other)
 
 

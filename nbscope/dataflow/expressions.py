@@ -107,6 +107,52 @@ class ExpressionLowering(Lowering):
             self.facts.module_reads.add(self.site(value))
         self.expr(value)
 
+    # The most common nodes without names of their own: their children in the order
+    # ``ast.iter_child_nodes`` gives them, without its generic walk over every field.
+
+    def expr_Constant(self, node: ast.Constant) -> None:
+        """A literal reads no name."""
+
+    def expr_BinOp(self, node: ast.BinOp) -> None:
+        self.expr(node.left)
+        self.expr(node.right)
+
+    def expr_UnaryOp(self, node: ast.UnaryOp) -> None:
+        self.expr(node.operand)
+
+    def expr_Compare(self, node: ast.Compare) -> None:
+        self.expr(node.left)
+        for comparator in node.comparators:
+            self.expr(comparator)
+
+    def expr_Tuple(self, node: ast.Tuple | ast.List | ast.Set | ast.JoinedStr) -> None:
+        for element in node.elts if not isinstance(node, ast.JoinedStr) else node.values:
+            self.expr(element)
+
+    expr_List = expr_Tuple
+    expr_Set = expr_Tuple
+    expr_JoinedStr = expr_Tuple
+
+    def expr_Dict(self, node: ast.Dict) -> None:
+        for key in node.keys:
+            if key is not None:  # ``**mapping``: its value is among the values
+                self.expr(key)
+        for value in node.values:
+            self.expr(value)
+
+    def expr_FormattedValue(self, node: ast.FormattedValue) -> None:
+        self.expr(node.value)
+        if node.format_spec is not None:
+            self.expr(node.format_spec)
+
+    def expr_Slice(self, node: ast.Slice) -> None:
+        for part in (node.lower, node.upper, node.step):
+            if part is not None:
+                self.expr(part)
+
+    def expr_Starred(self, node: ast.Starred) -> None:
+        self.expr(node.value)
+
     def expr_NamedExpr(self, node: ast.NamedExpr) -> None:
         self.expr(node.value)
         scope = self.scope
@@ -121,8 +167,11 @@ class ExpressionLowering(Lowering):
     def _short_circuit(self, rest: list[ast.expr]) -> None:
         if not rest:
             return
-        path = self.collect_ops(lambda: (self.expr(rest[0]), self._short_circuit(rest[1:])))
-        self.branch((path,), False)
+        def right_operands() -> None:
+            self.expr(rest[0])
+            self._short_circuit(rest[1:])
+
+        self.branch((self.collect_ops(right_operands),), False)
 
     def expr_IfExp(self, node: ast.IfExp) -> None:
         self.expr(node.test)

@@ -113,7 +113,7 @@ class CellLowering(PythonLowering):
         with self.nested_scope(ScopeKind.ISOLATED, depth, names, None) as body:
             for fragment in fragments:
                 self.run_fragment(fragment)
-        self.out.append(Scope(depth, body))
+        self.out.append(Scope(depth, tuple(body)))
 
     def _line_site(self, line: int) -> Site:
         text = self.raw_line(line)

@@ -17,6 +17,10 @@ depth 1, because only the globals and its own locals are visible to the replay
 
 This is the replay's program only; what the rules read about a cell besides it
 (binding sites, imports, files written, ...) is in ``cellfacts``.
+
+Operations and events are made by the hundred thousand and never changed once
+made; they are plain slotted dataclasses, not frozen ones, whose ``__init__``
+costs three times as much (it sets every field through ``object.__setattr__``).
 """
 
 from __future__ import annotations
@@ -24,9 +28,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any, Protocol
 
 from ..model import Span
 from .arguments import Arguments, Signature
+
+
+class Positions(Protocol):
+    """What maps an AST node's positions back to the raw cell (``transform.SourceMap``)."""
+
+    def span(self, node: Any) -> Span: ...
 
 
 class EventKind(Enum):
@@ -106,15 +117,57 @@ class BindingKind(Enum):
     GLOBAL_IN_FUNCTION = "global assignment in a function"
 
 
-@dataclass(frozen=True, slots=True)
 class Site:
-    """A place in the notebook: 1-based cell index and raw-cell span."""
+    """A place in the notebook: 1-based cell index and raw-cell span.
 
-    cell: int
-    span: Span | None
+    The lowering makes a site for every name a cell reads or binds, and the rules
+    report a few of them: a site made from an AST node keeps the node and the map
+    from its fragment's positions back to the raw cell (not the fragment's tree),
+    and works its span out when first asked. Equal, hashed and
+    pickled by (cell, span), as plain data.
+    """
+
+    __slots__ = ("cell", "_span", "_positions", "_node")
+
+    def __init__(self, cell: int, span: Span | None, positions: Positions | None = None,
+                 node: object = None) -> None:
+        """A site at ``span``; or, with ``span`` None, the site of ``node`` (it has
+        ``lineno`` ... ``end_col_offset``) in the source ``positions`` maps
+        (``transform.SourceMap``), resolved when first asked."""
+        self.cell = cell
+        self._span = span
+        self._positions = positions
+        self._node = node
+
+    @classmethod
+    def of(cls, cell: int, positions: Positions, node: object) -> Site:
+        """The site of ``node`` in the source ``positions`` maps, resolved lazily."""
+        return cls(cell, None, positions, node)
+
+    @property
+    def span(self) -> Span | None:
+        positions = self._positions
+        if positions is not None:
+            self._span = positions.span(self._node)
+            self._positions = self._node = None
+        return self._span
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Site):
+            return NotImplemented
+        return self.cell == other.cell and self.span == other.span
+
+    def __hash__(self) -> int:
+        return hash((self.cell, self.span))
+
+    def __repr__(self) -> str:
+        return f"Site(cell={self.cell!r}, span={self.span!r})"
+
+    def __reduce__(self) -> tuple[type[Site], tuple[int, Span | None]]:
+        return (Site, (self.cell, self.span))
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Event:
     """One reaching event for a name; compared by identity, created once per operation.
 
@@ -173,7 +226,7 @@ class Catch(Enum):
 # --- operations -----------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Use:
     name: str
     site: Site
@@ -185,14 +238,14 @@ class Use:
     guard_path: GuardPath = ()  # the constructs around the read (``GuardPath``)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Bind:
     name: str
     depth: int
     event: Event
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class MaybeBind:
     """A name something unreadable may have bound (keeps what was there too)."""
 
@@ -201,7 +254,7 @@ class MaybeBind:
     event: Event
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Delete:
     name: str
     depth: int
@@ -209,7 +262,7 @@ class Delete:
     check: Use | None = None  # ``del x`` needs ``x`` bound; Python's own unbinding does not
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Call:
     """A direct call ``f(...)`` of a name: replay follows into known functions.
     ``arguments``: what it passes (None when it unpacks ``*xs`` or ``**kw``)."""
@@ -221,14 +274,14 @@ class Call:
     arguments: Arguments | None = None
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class DefineFunction:
     name: str
     depth: int
     event: Event  # event.function is the body
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class ClassBody:
     """Run a class body in a layer of its own, then bind the class name."""
 
@@ -237,7 +290,7 @@ class ClassBody:
     bind: Bind
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Scope:
     """A namespace run at once: ``%timeit``'s statement, or the body of a class declared
     ``nonlocal`` (whose name nbscope does not track). Comprehensions have none (see above)."""
@@ -246,19 +299,19 @@ class Scope:
     body: tuple[Op, ...]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Opaque:
     """Anything may be bound after this (``exec``, ``globals()[...]``, unknown star import)."""
 
     event: Event
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Reset:
     event: Event
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Branch:
     """Alternative paths; when not ``exhaustive`` none of them may run."""
 
@@ -267,7 +320,7 @@ class Branch:
     pure: bool = False  # only reads: replay need not copy the state
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Loop:
     head: tuple[Op, ...]  # run before every iteration test (a ``while`` condition)
     body: tuple[Op, ...]
@@ -279,12 +332,12 @@ class Loop:
     over: str | None = None
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Handler:
     body: tuple[Op, ...]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Try:
     """``try``; ``first_statement`` counts the body's leading operations that run before
     anything in the body can raise (the first statement's, when it is a simple one)."""

@@ -98,7 +98,8 @@ class Lowering:
     def run_fragment(self, fragment: Fragment) -> None:
         previous, self.fragment = self.fragment, fragment
         body = fragment.tree.body
-        if self.scope.kind is ScopeKind.MODULE and self.facts.syntax_error is None:
+        if (self.scope.kind is ScopeKind.MODULE and self.facts.syntax_error is None
+                and syntax.may_jump(fragment.source)):
             # IPython compiles a cell's statements one by one: those before a misplaced
             # ``return`` run, then the cell stops with a SyntaxError.
             for index, statement in enumerate(body):
@@ -133,7 +134,7 @@ class Lowering:
 
     def site(self, node: ast.AST) -> Site:
         assert self.fragment is not None
-        return Site(self.cell, self.fragment.span(node))
+        return Site(self.cell, None, self.fragment.map, node)
 
     def name_site(self, node: ast.AST, name: str) -> Site:
         assert self.fragment is not None
@@ -155,9 +156,14 @@ class Lowering:
             self.out = previous
 
     def collect_ops(self, produce: Callable[[], object]) -> tuple[Op, ...]:
-        with self.collect() as ops:
+        # ``collect`` without a context manager: this runs for every branch and loop body.
+        previous, self.out = self.out, []
+        collected = self.out
+        try:
             produce()
-        return tuple(ops)
+        finally:
+            self.out = previous
+        return tuple(collected)
 
     @contextmanager
     def nested_scope(self, kind: ScopeKind, depth: int, names: scopes.ScopeNames,

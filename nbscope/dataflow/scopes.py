@@ -12,7 +12,10 @@ own and are not looked into (but their names, decorators and defaults are).
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
@@ -28,20 +31,16 @@ class ScopeNames:
     # a variable that is never assigned.
     annotated_only: set[str] = field(default_factory=set)
 
-    @property
+    @cached_property
     def locals(self) -> set[str]:
+        """Asked at every read in the scope, once the names are all collected."""
         return self.bound - self.globals - self.nonlocals
 
 
 def function_names(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> ScopeNames:
     names = ScopeNames()
     names.bound.update(parameter_names(node.args))
-    collector = _Collector(names)
-    if isinstance(node, ast.Lambda):
-        collector.visit(node.body)
-    else:
-        for statement in node.body:
-            collector.visit(statement)
+    _collect(names, [node.body] if isinstance(node, ast.Lambda) else list(node.body))
     _finish_annotations(names, node)
     return names
 
@@ -61,9 +60,7 @@ def _finish_annotations(names: ScopeNames, node: ast.AST) -> None:
 def block_names(statements: list[ast.stmt]) -> ScopeNames:
     """Names bound by a block run as a scope of its own (a class body, ``%timeit``)."""
     names = ScopeNames()
-    collector = _Collector(names)
-    for statement in statements:
-        collector.visit(statement)
+    _collect(names, list(statements))
     names.bound |= names.annotated_only
     names.annotated_only = set()  # read at once by the block itself: nothing to follow
     return names
@@ -89,93 +86,140 @@ def parameter_names(args: ast.arguments) -> list[str]:
     return [arg.arg for arg in every]
 
 
-class _Collector(ast.NodeVisitor):
-    """Collects the names one scope binds, without entering nested scopes."""
+def _collect(names: ScopeNames, roots: list[ast.AST]) -> None:
+    """Add to ``names`` what the code under ``roots`` binds in their scope.
 
-    def __init__(self, names: ScopeNames) -> None:
-        self.names = names
+    What is collected does not depend on the order nodes are seen in, so the walk is
+    a plain stack; nodes that bind, declare or open a scope have a handler below
+    (which says what to walk on into), every other node is walked through.
+    """
+    stack = roots[::-1]
+    bound = names.bound
+    special = _SPECIAL
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is ast.Name:
+            if isinstance(node.ctx, (ast.Store, ast.Del)):  # type: ignore[attr-defined]
+                bound.add(node.id)  # type: ignore[attr-defined]
+            continue
+        handler = special.get(kind)
+        if handler is not None:
+            handler(names, node, stack)
+            continue
+        for field_name in node._fields:
+            value = getattr(node, field_name, None)
+            if isinstance(value, list):
+                stack.extend(item for item in value if isinstance(item, ast.AST))
+            elif isinstance(value, ast.AST):
+                stack.append(value)
 
-    def visit_Name(self, node: ast.Name) -> None:
-        if isinstance(node.ctx, (ast.Store, ast.Del)):
-            self.names.bound.add(node.id)
 
-    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
-        if node.value is None and isinstance(node.target, ast.Name):
-            self.names.annotated_only.add(node.target.id)  # sorted out when all is seen
-            self.visit(node.annotation)
-            return
-        self.generic_visit(node)
+def _ann_assign(names: ScopeNames, node: ast.AnnAssign, stack: list[ast.AST]) -> None:
+    if node.value is None and isinstance(node.target, ast.Name):
+        names.annotated_only.add(node.target.id)  # sorted out when all is seen
+        stack.append(node.annotation)
+        return
+    _children(node, stack)
 
-    def visit_Yield(self, node: ast.Yield | ast.YieldFrom) -> None:
-        self.names.yields = True
-        self.generic_visit(node)
 
-    visit_YieldFrom = visit_Yield
+_Handler = Callable[[ScopeNames, Any, list[ast.AST]], None]
 
-    def visit_Global(self, node: ast.Global) -> None:
-        self.names.globals.update(node.names)
 
-    def visit_Nonlocal(self, node: ast.Nonlocal) -> None:
-        self.names.nonlocals.update(node.names)
+def _children(node: ast.AST, stack: list[ast.AST]) -> None:
+    stack.extend(ast.iter_child_nodes(node))
 
-    def visit_Import(self, node: ast.Import) -> None:
-        for alias in node.names:
-            self.names.bound.add(alias.asname or alias.name.split(".")[0])
 
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        for alias in node.names:
-            if alias.name != "*":
-                self.names.bound.add(alias.asname or alias.name)
+def _yield(names: ScopeNames, node: ast.Yield | ast.YieldFrom, stack: list[ast.AST]) -> None:
+    names.yields = True
+    _children(node, stack)
 
-    def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        self.names.bound.add(node.name)
-        self._visit_definition_header(node.decorator_list, node.args)
-        if node.returns:
-            self.visit(node.returns)
 
-    visit_FunctionDef = _visit_function
-    visit_AsyncFunctionDef = _visit_function
+def _global(names: ScopeNames, node: ast.Global, stack: list[ast.AST]) -> None:
+    names.globals.update(node.names)
 
-    def visit_Lambda(self, node: ast.Lambda) -> None:
-        self._visit_definition_header([], node.args)
 
-    def _visit_definition_header(self, decorators: list[ast.expr], args: ast.arguments) -> None:
-        # Decorators, defaults and annotations are evaluated in this scope.
-        for expr in [*decorators, *args.defaults, *args.kw_defaults]:
-            if expr is not None:
-                self.visit(expr)
+def _nonlocal(names: ScopeNames, node: ast.Nonlocal, stack: list[ast.AST]) -> None:
+    names.nonlocals.update(node.names)
 
-    def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        self.names.bound.add(node.name)
-        for expr in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
-            self.visit(expr)
 
-    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
-        if node.name:
-            self.names.bound.add(node.name)
-        self.generic_visit(node)
+def _import(names: ScopeNames, node: ast.Import, stack: list[ast.AST]) -> None:
+    for alias in node.names:
+        names.bound.add(alias.asname or alias.name.split(".")[0])
 
-    def visit_MatchAs(self, node: ast.MatchAs) -> None:
-        if node.name:
-            self.names.bound.add(node.name)
-        self.generic_visit(node)
 
-    def visit_MatchStar(self, node: ast.MatchStar) -> None:
-        if node.name:
-            self.names.bound.add(node.name)
+def _import_from(names: ScopeNames, node: ast.ImportFrom, stack: list[ast.AST]) -> None:
+    for alias in node.names:
+        if alias.name != "*":
+            names.bound.add(alias.asname or alias.name)
 
-    def visit_MatchMapping(self, node: ast.MatchMapping) -> None:
-        if node.rest:
-            self.names.bound.add(node.rest)
-        self.generic_visit(node)
 
-    def _visit_comprehension(self, node: ast.AST) -> None:
-        # Only walrus targets escape a comprehension; its own targets stay inside.
-        for sub in ast.walk(node):
-            if isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
-                self.names.bound.add(sub.target.id)
+def _function(names: ScopeNames, node: ast.FunctionDef | ast.AsyncFunctionDef,
+              stack: list[ast.AST]) -> None:
+    # A nested scope: its name, and what is evaluated here (decorators, defaults and
+    # the return annotation), not its body.
+    names.bound.add(node.name)
+    _definition_header(node.decorator_list, node.args, stack)
+    if node.returns:
+        stack.append(node.returns)
 
-    visit_ListComp = _visit_comprehension
-    visit_SetComp = _visit_comprehension
-    visit_DictComp = _visit_comprehension
-    visit_GeneratorExp = _visit_comprehension
+
+def _lambda(names: ScopeNames, node: ast.Lambda, stack: list[ast.AST]) -> None:
+    _definition_header([], node.args, stack)
+
+
+def _definition_header(decorators: list[ast.expr], args: ast.arguments,
+                       stack: list[ast.AST]) -> None:
+    for expr in [*decorators, *args.defaults, *args.kw_defaults]:
+        if expr is not None:
+            stack.append(expr)
+
+
+def _class(names: ScopeNames, node: ast.ClassDef, stack: list[ast.AST]) -> None:
+    names.bound.add(node.name)
+    stack.extend([*node.decorator_list, *node.bases, *(k.value for k in node.keywords)])
+
+
+def _named_then_children(names: ScopeNames, node: Any, stack: list[ast.AST]) -> None:
+    """``except E as name``, a ``case`` capture ``as name``."""
+    if node.name:
+        names.bound.add(node.name)
+    _children(node, stack)
+
+
+def _match_star(names: ScopeNames, node: ast.MatchStar, stack: list[ast.AST]) -> None:
+    if node.name:
+        names.bound.add(node.name)
+
+
+def _match_mapping(names: ScopeNames, node: ast.MatchMapping, stack: list[ast.AST]) -> None:
+    if node.rest:
+        names.bound.add(node.rest)
+    _children(node, stack)
+
+
+def _comprehension(names: ScopeNames, node: ast.AST, stack: list[ast.AST]) -> None:
+    # Only walrus targets escape a comprehension; its own targets stay inside.
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
+            names.bound.add(sub.target.id)
+
+
+_SPECIAL: dict[type, _Handler] = {
+    ast.AnnAssign: _ann_assign,
+    ast.Yield: _yield,
+    ast.YieldFrom: _yield,
+    ast.Global: _global,
+    ast.Nonlocal: _nonlocal,
+    ast.Import: _import,
+    ast.ImportFrom: _import_from,
+    ast.FunctionDef: _function,
+    ast.AsyncFunctionDef: _function,
+    ast.Lambda: _lambda,
+    ast.ClassDef: _class,
+    ast.ExceptHandler: _named_then_children,
+    ast.MatchAs: _named_then_children,
+    ast.MatchStar: _match_star,
+    ast.MatchMapping: _match_mapping,
+    **dict.fromkeys(COMPREHENSIONS, _comprehension),
+}

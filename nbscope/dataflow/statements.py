@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import partial
 
 from ..model import Span
 from . import scopes, syntax
@@ -43,17 +44,19 @@ class PythonLowering(ExpressionLowering):
         self.expr(node.value)
 
     def stmt_Assign(self, node: ast.Assign) -> None:
+        first = node.targets[0]
         if (isinstance(node.value, ast.Lambda) and len(node.targets) == 1
-                and isinstance(node.targets[0], ast.Name)):
-            target = node.targets[0]
-            function = self.lambda_function(node.value, target.id)
-            self.bind(target.id, self.site(target), BindingKind.ASSIGNMENT, function)
+                and isinstance(first, ast.Name)):
+            function = self.lambda_function(node.value, first.id)
+            self.bind(first.id, self.site(first), BindingKind.ASSIGNMENT, function)
             return
         self.expr(node.value)
-        target = node.targets[0]
-        if (len(node.targets) == 1 and isinstance(target, ast.Name)
+        if (len(node.targets) == 1 and isinstance(first, ast.Name)
                 and self.scope.kind is ScopeKind.MODULE and syntax.non_empty_literal(node.value)):
-            self.facts.non_empty_literals.add(self.site(target))
+            site = self.site(first)
+            self.facts.non_empty_literals.append(site)
+            self.bind(first.id, site, BindingKind.ASSIGNMENT)
+            return
         for target in node.targets:
             self.assign_target(target, BindingKind.ASSIGNMENT)
 
@@ -81,11 +84,12 @@ class PythonLowering(ExpressionLowering):
 
     def stmt_For(self, node: ast.For | ast.AsyncFor) -> None:
         self.expr(node.iter)
+        def one_iteration() -> None:
+            self.assign_target(node.target, BindingKind.FOR_TARGET)
+            self.statements(node.body)
+
         with self.guard(Guard.FOR):
-            body = self.collect_ops(lambda: (
-                self.assign_target(node.target, BindingKind.FOR_TARGET),
-                self.statements(node.body),
-            ))
+            body = self.collect_ops(one_iteration)
         orelse = self.collect_ops(lambda: self.statements(node.orelse))
         self.out.append(Loop((), body, orelse, syntax.non_empty_literal(node.iter), False,
                              self._namespace_name(node.iter)))
@@ -147,7 +151,7 @@ class PythonLowering(ExpressionLowering):
         handlers = []
         with self.guard(Guard.EXCEPT):
             for handler in node.handlers:
-                handlers.append(Handler(self.collect_ops(lambda h=handler: self._handler(h))))
+                handlers.append(Handler(self.collect_ops(partial(self._handler, handler))))
         with self.guard(Guard.TRY):
             orelse = self.collect_ops(lambda: self.statements(node.orelse))
         final = self.collect_ops(lambda: self.statements(node.finalbody))
@@ -342,8 +346,9 @@ class PythonLowering(ExpressionLowering):
             return ()
         case, rest = cases[0], cases[1:]
         matched = self.collect_ops(lambda: self._pattern(case.pattern))
-        if case.guard is not None:
-            matched += self.collect_ops(lambda: self.expr(case.guard))
+        guard = case.guard
+        if guard is not None:
+            matched += self.collect_ops(lambda: self.expr(guard))
         taken = matched + self.collect_ops(lambda: self.statements(case.body))
         if case.guard is None and syntax.irrefutable(case.pattern):
             return taken
@@ -383,6 +388,9 @@ class PythonLowering(ExpressionLowering):
         if isinstance(pattern, ast.MatchMapping):
             return self.name_site(pattern, name)
         return Site(self.cell, Span(end[0], end[1] - len(name), end[0], end[1]))
+
+    def stmt_Pass(self, node: ast.Pass) -> None:
+        """Runs nothing."""
 
     def stmt_Global(self, node: ast.Global) -> None:
         """Declarations shape resolution (``scopes``); they run nothing."""

@@ -33,6 +33,15 @@ class Misplaced:
     keyword: str
 
 
+_JUMP_WORDS = ("return", "break", "continue", "nonlocal")
+
+
+def may_jump(source: str) -> bool:
+    """Whether ``source`` can hold a statement ``misplaced_jump`` looks for: each is
+    written with its keyword, so text without any of them needs no walk of its tree."""
+    return any(word in source for word in _JUMP_WORDS)
+
+
 def misplaced_jump(statement: ast.stmt, in_loop: bool) -> Misplaced | None:
     """A ``return``, ``break``, ``continue`` or ``nonlocal`` that Python's compiler
     rejects where it stands in a top-level statement (the parser accepts them)."""

@@ -53,22 +53,31 @@ def closest(facts: Facts, name: str, at: Site,
     # does not exist yet when the line reads, so it cannot be what was meant.
     # Named by its binding in the notebook's namespace where it has one (not the
     # comprehension variable of the same name an earlier cell happens to use).
+    # Lengths first: the line test works out positions, which most names never need.
+    reach = max(_length_limit(name), 1)
     candidates = [(n, next((s for s in sites if s.scope.is_module), sites[0]))
                   for n, sites in facts.bindings.items()
-                  if n != name and not all(_same_line(s.site, at) for s in sites)
-                  and _visible_from(sites, at)]
+                  if n != name and abs(len(n) - len(name)) <= reach
+                  and _visible_from(sites, at)
+                  and not all(_same_line(s.site, at) for s in sites)]
     if builtins:
-        candidates += [(n, None) for n in BUILTIN_NAMES if not n.startswith("_") and n != name]
+        candidates += [(n, None) for n in BUILTIN_NAMES if not n.startswith("_") and n != name
+                       and abs(len(n) - len(name)) <= reach]
     best = _best_match(name, candidates, at)
     if best is None and 2 <= len(name) < 4:
         best = _unique_short_match(name, candidates)
     return best
 
 
+def _length_limit(name: str) -> int:
+    """How many edits a slip of ``name`` may be: none for short names, more for long."""
+    return 0 if len(name) < 4 else (1 if len(name) < 9 else 2)
+
+
 def _best_match(name: str, candidates: list[tuple[str, BindingSite | None]],
                 at: Site) -> tuple[str, BindingSite | None] | None:
     lowered = name.lower()
-    limit = 0 if len(name) < 4 else (1 if len(name) < 9 else 2)
+    limit = _length_limit(name)
     best: tuple[tuple[int, int, int], str, BindingSite | None] | None = None
     for candidate, site in candidates:
         if abs(len(candidate) - len(name)) > limit:
