@@ -205,8 +205,18 @@ class _Story:
         self.sessions: dict[int, list[Run]] = {}
         for run in runs:
             self.sessions.setdefault(run.session, []).append(run)
-        self.cost = {s: _session_cost(members, evidence) for s, members in self.sessions.items()}
+        # The same sessions come back again and again while moves are weighed (every
+        # target against the same source, pass after pass): each is costed once.
+        self._costs: dict[frozenset[tuple[int, int]], int] = {}
+        self.cost = {s: self._cost_of(members) for s, members in self.sessions.items()}
         self.where = {run.cell: run.session for run in runs}
+
+    def _cost_of(self, members: list[Run]) -> int:
+        key = frozenset((run.cell, run.count) for run in members)
+        cost = self._costs.get(key)
+        if cost is None:
+            cost = self._costs[key] = _session_cost(members, self.evidence)
+        return cost
 
     def _moves(self, cell: int) -> Iterator[tuple[int, list[Run], list[Run], int]]:
         """For each session ``cell``'s run could move to: the session, both sessions'
@@ -214,12 +224,12 @@ class _Story:
         here = self.where[cell]
         run = next(r for r in self.sessions[here] if r.cell == cell)
         source = [r for r in self.sessions[here] if r.cell != cell]
+        left_behind = self._cost_of(source) - self.cost[here]
         for target, members in self.sessions.items():
             if target == here or any(r.count == run.count for r in members):
                 continue
             into = members + [Run(cell, run.count, target, run.executed_at)]
-            change = (_session_cost(source, self.evidence) + _session_cost(into, self.evidence)
-                      - self.cost[here] - self.cost[target])
+            change = left_behind + self._cost_of(into) - self.cost[target]
             yield target, source, into, change
 
     def improve(self, cell: int) -> bool:
@@ -230,8 +240,8 @@ class _Story:
         target, source, into, _ = best
         here = self.where[cell]
         self.sessions[here], self.sessions[target] = source, into
-        self.cost[here] = _session_cost(source, self.evidence)
-        self.cost[target] = _session_cost(into, self.evidence)
+        self.cost[here] = self._cost_of(source)
+        self.cost[target] = self._cost_of(into)
         self.where[cell] = target
         return True
 
