@@ -91,6 +91,11 @@ class Facts:
         cell = self.cell_facts.get(site.cell)
         return cell is not None and site in cell.module_reads
 
+    def in_except_clause(self, site: Site) -> bool:
+        """Whether the read at ``site`` names an ``except`` clause's exception class."""
+        cell = self.cell_facts.get(site.cell)
+        return cell is not None and site in cell.except_clause_reads
+
     def sites(self, name: str) -> list[BindingSite]:
         return self.bindings.get(name, [])
 

@@ -10,6 +10,7 @@ per construct.
 from __future__ import annotations
 
 from collections.abc import Container, Iterable, Iterator
+from dataclasses import replace
 
 from ..conventions import binds_module
 from ..dataflow.cellfacts import BindingSite, ScopeKind
@@ -54,7 +55,7 @@ def explain(facts: Facts, verdicts: Iterable[Verdict],
         if found is not None:
             if verdict.use.catch is Catch.BROAD and found.severity is Severity.ERROR:
                 found = _softened(found)
-            findings.append(found)
+            findings.append(_latent_in_except_clause(facts, verdict.use.site, found))
     findings.extend(_function_reads(facts, provided))
     findings.extend(missing_module.findings(facts))
     findings.extend(missing_name.findings(facts))
@@ -74,9 +75,17 @@ def _note_limit(limits: dict[tuple[Site, str | None], tuple[Event, list[str]]],
 
 
 def _softened(found: Finding) -> Finding:
-    from dataclasses import replace
-
     message = found.message + " (A surrounding `try` catches the NameError.)"
+    return replace(found, severity=Severity.WARNING, message=message)
+
+
+def _latent_in_except_clause(facts: Facts, read: Site, found: Finding) -> Finding:
+    """A name in an ``except`` clause's class is looked up only when the ``try`` body
+    raises: the cell runs fine until then, so the finding is a warning, not an error."""
+    if found.severity is not Severity.ERROR or not facts.in_except_clause(read):
+        return found
+    message = (found.message + " Python evaluates an `except` clause only when the `try` "
+               "body raises, so this NameError waits for the first exception there.")
     return replace(found, severity=Severity.WARNING, message=message)
 
 
@@ -194,7 +203,7 @@ def _function_reads(facts: Facts, provided: Container[str]) -> Iterator[Finding]
             found = unbound_name(facts, name, use.site)
             if use.catch is Catch.BROAD and found.severity is Severity.ERROR:
                 found = _softened(found)
-            yield found
+            yield _latent_in_except_clause(facts, use.site, found)
 
 
 def _own_local_typo(facts: Facts, use: Use) -> BindingSite | None:
