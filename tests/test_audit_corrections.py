@@ -49,3 +49,82 @@ def test_a_misspelt_exception_class_is_a_warning_that_says_when_it_fails(cell: s
 def test_a_misspelt_name_in_the_handler_body_keeps_its_severity() -> None:
     found = _findings("try:\n    x = int('a')\nexcept ValueError:\n    print(undefined_zz)\n")
     assert [(f.name, f.severity.value) for f in found] == [("undefined_zz", "error")]
+
+
+# --- names one slip away from what Python itself spells ---------------------------------------
+
+
+def test_a_module_dunder_with_too_few_underscores_is_matched() -> None:
+    cell = "if _name_ == '__main__':\n    print('run')\n"
+    assert _run(cell) == "NameError"
+    [found] = _findings(cell)
+    assert (found.cause.value, found.suggestion) == ("typo", "__name__")
+    assert "two underscores on each side" in found.message
+
+
+@pytest.mark.parametrize("cell, word, meant", [
+    ("def f(a):\n    num2 = a\n    reurn(num2)\nf(1)\n", "reurn", "return"),
+    ("for i in range(3):\n    contine\n", "contine", "continue"),
+])
+def test_a_misspelt_keyword_read_as_a_name_is_named(cell: str, word: str, meant: str) -> None:
+    assert _run(cell) == "NameError"
+    [found] = _findings(cell)
+    assert (found.name, found.cause.value, found.suggestion) == (word, "typo", meant)
+    assert f"the keyword `{meant}` misspelt" in found.message
+
+
+def test_a_misspelt_keyword_that_breaks_the_syntax_is_named() -> None:
+    cell = "def f(a):\n    reurn a\n"
+    assert _run(cell) == "SyntaxError"
+    [found] = _findings(cell)
+    assert (found.code, found.suggestion) == ("NS100", "return")
+    assert "`reurn` looks like the keyword `return` misspelt" in found.message
+
+
+def test_a_name_near_a_keyword_in_the_middle_of_a_line_is_not_a_keyword() -> None:
+    [found] = _findings("x = retrun + 1\n")
+    assert found.suggestion != "return"
+
+
+def test_reload_suggests_its_python_3_import() -> None:
+    [found] = [f for f in _findings("import json\nreload(json)\n") if f.name == "reload"]
+    assert (found.cause.value, found.suggestion) == ("missing-import",
+                                                     "from importlib import reload")
+
+
+# --- text that is not Python but parses ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("cell, name, kind", [
+    ("--outputCodec,lzo", "outputCodec", "command-line arguments"),
+    ("abort;", "abort", "an SQL statement"),
+    ("COMMIT;", "COMMIT", "an SQL statement"),
+])
+def test_command_line_or_sql_text_that_parses_is_named_as_such(cell: str, name: str,
+                                                               kind: str) -> None:
+    assert _run(cell) == "NameError"
+    found = _findings(cell)[0]
+    assert (found.name, found.cause.value) == (name, "never-defined")
+    assert found.message.startswith(f"This line is {kind}, not Python")
+
+
+def test_a_negated_name_in_code_is_not_command_line_text() -> None:
+    [found] = _findings("value = -offset\n")
+    assert "not Python" not in found.message
+
+
+# --- a definition swallowed by the comment before it --------------------------------------------
+
+
+def test_a_definition_glued_to_a_comment_word_is_named_as_the_cause() -> None:
+    cell = "#Rulesmynum = [1,2,3] # no spaces, no '-'\nprint(mynum)\n"
+    assert _run(cell) == "NameError"
+    [found] = _findings(cell)
+    assert (found.cause.value, found.suggestion) == ("never-defined", "mynum = [1,2,3]")
+    assert "the comment's word `Rules` runs straight into `mynum = [1,2,3]`" in found.message
+    assert [(r.role, r.cell, r.line) for r in found.related] == [("definition", 1, 1)]
+
+
+def test_a_longer_name_in_a_comment_is_not_a_glued_definition() -> None:
+    [found] = _findings("#totalcount = 1\nprint(count)\n")
+    assert "comment" not in found.message

@@ -9,6 +9,7 @@ per construct.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import replace
 
@@ -37,6 +38,8 @@ from . import (
     unbound_local,
 )
 from .base import Facts, before
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def explain(facts: Facts, verdicts: Iterable[Verdict],
@@ -123,6 +126,9 @@ def unbound_name(facts: Facts, name: str, at: Site, read: Site | None = None) ->
     command = _shell_line(facts, at)
     if command is not None:
         return never_defined.shell_finding(facts, name, at, command)
+    foreign = _foreign_line(facts, at)
+    if foreign is not None:
+        return never_defined.foreign_text_finding(facts, name, at, *foreign)
     comment = commented_out.commented_definition(facts, name, at)
     if comment is not None:
         return never_defined.commented_out_finding(facts, name, at, comment)
@@ -144,9 +150,38 @@ def unbound_name(facts: Facts, name: str, at: Site, read: Site | None = None) ->
     guess = typo.closest(facts, name, at, builtins=not module_name)
     if guess is not None:
         return typo.finding(facts, name, at, guess[0], guess[1])
+    statement = _statement_start(facts, name, at)
+    meant = typo.misspelt_keyword(name) if statement is not None else None
+    if meant is not None and statement is not None:
+        return typo.keyword_finding(facts, name, at, meant, statement)
     if import_line is not None:
         return never_defined.module_value_finding(facts, name, at, import_line)
     return never_defined.finding(facts, name, at)
+
+
+def _foreign_line(facts: Facts, at: Site) -> tuple[str, str] | None:
+    """What the line of ``at`` is, when it is command-line or SQL text Python parses."""
+    cell = facts.cells.get(at.cell)
+    if cell is None or at.span is None:
+        return None
+    return prose.foreign_line(cell.source, at.span.line)
+
+
+def _statement_start(facts: Facts, name: str, at: Site) -> str | None:
+    """The line of ``at`` when ``name`` begins it and is called or stands alone (where a
+    keyword would be: ``reurn(total)``, ``contine``); else None."""
+    cell = facts.cells.get(at.cell)
+    if cell is None or at.span is None:
+        return None
+    lines = _LINE_BREAK.split(cell.source)
+    if not 1 <= at.span.line <= len(lines):
+        return None
+    line = lines[at.span.line - 1]
+    rest = line.lstrip()
+    if not rest.startswith(name) or len(line) - len(rest) + 1 != at.span.column:
+        return None
+    after = rest[len(name):].lstrip()
+    return line if not after or after.startswith(("(", "#", ";")) else None
 
 
 def _shell_line(facts: Facts, at: Site) -> str | None:

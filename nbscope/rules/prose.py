@@ -117,3 +117,25 @@ def shell_command(source: str, number: int) -> str | None:
     if match is None or keyword.iskeyword(match.group(1)):
         return None
     return line.strip()
+
+
+# ``--outputCodec,lzo``: command-line arguments, which Python reads as ``-(-outputCodec)``.
+_COMMAND_LINE_ARGUMENTS = re.compile(r"\s*--[A-Za-z][\w-]*")
+# ``abort;``, ``COMMIT;``: a one-word SQL statement, which Python reads as a name.
+_SQL_STATEMENT = re.compile(
+    r"\s*(?:abort|begin|commit|rollback|end|vacuum|analyze|checkpoint|reindex|discard"
+    r"|unlisten|savepoint|release)\s*;\s*$", re.IGNORECASE)
+
+
+def foreign_line(source: str, number: int) -> tuple[str, str] | None:
+    """Line ``number`` (1-based) of a cell when it is command-line arguments or an SQL
+    statement that Python happens to parse (what it is, the line stripped); else None."""
+    lines = _LINE_BREAK.split(source)
+    if not 1 <= number <= len(lines):
+        return None
+    line = lines[number - 1]
+    if _COMMAND_LINE_ARGUMENTS.match(line):
+        return "command-line arguments", line.strip()
+    if _SQL_STATEMENT.match(line):
+        return "an SQL statement", line.strip()
+    return None

@@ -8,6 +8,7 @@ from ..dataflow.ir import Site
 from ..findings import Finding, Severity
 from .base import Facts, Message, Rule
 from .prose import is_text_line, text_lines
+from .typo import misspelt_keyword
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -53,6 +54,12 @@ REJECTED = Message(
     "Move the statement into a function (a `return`), into a loop (a `break` or `continue`), "
     "or remove it.")
 
+KEYWORD_SLIP = Message(
+    "syntax-error/misspelt-keyword",
+    "This cell is not valid Python: {reason}{position}; `{word}` looks like the keyword "
+    "`{keyword}` misspelt. Restart & Run All stops here with SyntaxError; nbscope skipped "
+    "the cell.",
+    "Write `{keyword}` for `{word}` on line {line}.")
 TEXT_CELL = Message(
     "syntax-error/text-cell",
     "This cell holds text, not Python (line {line}: `{text}`), so Restart & Run All stops "
@@ -73,6 +80,13 @@ def finding(facts: Facts, site: Site, reason: str, parsed: bool = False) -> Find
         if text is not None:
             return text
     position = f" (line {span.line}, column {span.column})" if span else ""
+    slip = _misspelt_keyword(facts, site) if not parsed else None
+    if slip is not None:
+        word, meant = slip
+        return facts.finding(RULE, None, site, KEYWORD_SLIP,
+                             {"reason": reason, "position": position, "word": word,
+                              "keyword": meant, "line": span.line if span else 1},
+                             suggestion=meant)
     return facts.finding(RULE, None, site, REJECTED if parsed else NOT_PYTHON,
                          {"reason": reason, "position": position})
 
@@ -90,3 +104,22 @@ def _text_finding(facts: Facts, site: Site, line: int) -> Finding | None:
     whole = text_lines(cell.source)[1]
     return facts.finding(RULE, None, site, TEXT_CELL if whole else TEXT_LINE,
                          {"line": line, "text": shown.replace("`", "'")})
+
+
+_FIRST_WORD = re.compile(r"\s*([A-Za-z_]\w*)\s+[\w\"'(\[{-]")
+
+
+def _misspelt_keyword(facts: Facts, site: Site) -> tuple[str, str] | None:
+    """``reurn total``: the failing line opens with a statement keyword misspelt (the
+    word, the keyword), which is why it does not parse; else None."""
+    cell = facts.cells.get(site.cell)
+    if cell is None or site.span is None:
+        return None
+    lines = _LINE_BREAK.split(cell.source)
+    if not 1 <= site.span.line <= len(lines):
+        return None
+    match = _FIRST_WORD.match(lines[site.span.line - 1])
+    if match is None:
+        return None
+    meant = misspelt_keyword(match.group(1))
+    return (match.group(1), meant) if meant is not None else None
