@@ -128,3 +128,51 @@ def test_a_definition_glued_to_a_comment_word_is_named_as_the_cause() -> None:
 def test_a_longer_name_in_a_comment_is_not_a_glued_definition() -> None:
     [found] = _findings("#totalcount = 1\nprint(count)\n")
     assert "comment" not in found.message
+
+
+# --- Spark's shell names in a plain kernel ------------------------------------------------------
+
+
+def test_sc_defined_below_in_a_pyspark_notebook_says_what_the_shell_would_bind() -> None:
+    [found] = _findings("from pyspark import SparkConf, SparkContext",
+                        "rdd = sc.parallelize([1, 2])",
+                        "sc = SparkContext(conf=SparkConf())")
+    assert (found.name, found.cause.value, found.message_key) == (
+        "sc", "defined-later", "defined-later/spark-shell")
+    assert "`sc` is the SparkContext that the `pyspark` shell" in found.message
+    assert "sc = SparkContext.getOrCreate()" in found.fix
+
+
+def test_sc_in_a_notebook_without_spark_is_just_defined_later() -> None:
+    [found] = _findings("from sklearn.preprocessing import StandardScaler\nx = sc.fit([[1]])",
+                        "sc = StandardScaler()")
+    assert found.message_key == "defined-later/later-cell"
+
+
+# --- cells Python cannot parse: notes and shell lines -------------------------------------------
+
+
+@pytest.mark.parametrize("cell, text", [
+    ("2)delet data\n  rows\n  columns", "2)delet data"),
+    ("1)Read-binary ('rb') for PdfFileReader()", "1)Read-binary ('rb') for PdfFileReader()"),
+])
+def test_a_numbered_note_is_text_not_broken_code(cell: str, text: str) -> None:
+    assert _run(cell) == "SyntaxError"
+    [found] = _findings(cell)
+    assert (found.code, found.message_key) == ("NS100", "syntax-error/text-line")
+    assert f"(`{text}`)" in found.message
+
+
+def test_a_shell_command_that_does_not_parse_says_to_add_the_bang() -> None:
+    cell = "# Show the last line of a text file:\ntail -n 1 00_intro.md"
+    assert _run(cell) == "SyntaxError"
+    [found] = _findings(cell)
+    assert (found.message_key, found.suggestion) == ("syntax-error/shell-command",
+                                                     "!tail -n 1 00_intro.md")
+    assert found.span is not None and found.span.line == 2
+
+
+@pytest.mark.parametrize("cell", ["f(a,\n1))", "python is a great language"])
+def test_other_broken_lines_keep_the_plain_syntax_wording(cell: str) -> None:
+    [found] = _findings(cell)
+    assert found.message_key == "syntax-error/unparsable"

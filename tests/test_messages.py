@@ -112,6 +112,7 @@ CASES = [
     (("x = 1\nnow we print the value\nprint(x)",), (1, None, "syntax-error/text-line")),
     (("return 1",), (1, None, "syntax-error/misplaced-statement")),
     (("imoprt os",), (1, None, "syntax-error/misspelt-keyword")),
+    (("tail -n 1 notes.md",), (1, None, "syntax-error/shell-command")),
     (("if _name_ == '__main__':\n    pass",), (1, "_name_", "typo/module-dunder")),
     (("def f():\n    reurn(1)\nf()",), (1, "reurn", "typo/keyword")),
     (("abort;",), (1, "abort", "never-defined/not-python-text")),
