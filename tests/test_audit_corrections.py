@@ -176,3 +176,10 @@ def test_a_shell_command_that_does_not_parse_says_to_add_the_bang() -> None:
 def test_other_broken_lines_keep_the_plain_syntax_wording(cell: str) -> None:
     [found] = _findings(cell)
     assert found.message_key == "syntax-error/unparsable"
+
+
+def test_an_unbound_local_names_the_notebook_binding_nearest_above_it() -> None:
+    cell = "x = 10\ndef fun():\n    x += 1\nfun()"
+    assert _run("x = 1\n" + cell) == "UnboundLocalError"
+    [found] = _findings("x = 1", "y = 2", cell)
+    assert "The notebook's `x` (line 1 of this cell) is not seen." in found.message
