@@ -131,6 +131,8 @@ CONVENTIONAL_IMPORTS: dict[str, str] = {
     # ``pprint(x)`` (the function) is the common use, not ``pprint.pprint(x)``.
     "pprint": "from pprint import pprint",
     "deepcopy": "from copy import deepcopy",
+    # A built-in in Python 2; since Python 3 it lives in importlib.
+    "reload": "from importlib import reload",
     "sleep": "from time import sleep",
     "StringIO": "from io import StringIO",
     "BytesIO": "from io import BytesIO",

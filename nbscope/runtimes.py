@@ -49,3 +49,23 @@ def injected_names(notebook: Notebook, imported: Iterable[str]) -> frozenset[str
     """The names that runtime binds before the first cell; empty for a plain kernel."""
     runtime = runtime_of(notebook, imported)
     return frozenset() if runtime is None else _RUNTIME_NAMES[runtime]
+
+
+# What each Spark name holds, and the line that makes it in a plain Python kernel.
+_SPARK_MAKERS = {
+    "sc": ("the SparkContext", "from pyspark import SparkContext; sc = SparkContext.getOrCreate()"),
+    "spark": ("the SparkSession", "from pyspark.sql import SparkSession; "
+              "spark = SparkSession.builder.getOrCreate()"),
+    "sqlContext": ("the SQLContext", "from pyspark.sql import SQLContext; "
+                   "sqlContext = SQLContext(sc)"),
+}
+
+
+def spark_shell_name(name: str, imported: Iterable[str]) -> tuple[str, str] | None:
+    """For ``sc``, ``spark``, ``sqlContext`` read in a notebook that imports ``pyspark``
+    but runs in a plain kernel: what the ``pyspark`` shell would have bound there, and the
+    line that creates it; None otherwise (``sc`` is a scaler as often as not)."""
+    if name not in _SPARK_MAKERS or not any(
+            module == "pyspark" or module.startswith("pyspark.") for module in imported):
+        return None
+    return _SPARK_MAKERS[name]

@@ -305,7 +305,8 @@ class Generator:
             (1, lambda: f"[{self.expr(ctx, 2)}, {self.expr(ctx, 2)}]"),
             (self.likely("h") if ctx.level > 1 else 0, lambda: "h()"),
             (2, lambda: self.rng.choice(("{1: 2}", "{4, 5}", "b'ab'", "b''", "()", "range(1, 3)",
-                                         "range(3, 0, -1)", "range(2, 2)"))),
+                                         "range(3, 0, -1)", "range(2, 2)", "{1: 2}.items()",
+                                         "{}.values()", "{3: 4}.keys()"))),
             (1.5, lambda: "seq"),
         ]))
 

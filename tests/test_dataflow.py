@@ -646,6 +646,15 @@ def test_a_name_bound_only_in_a_loop_is_an_info_finding() -> None:
     ["models = ['a', 'b']", "for m in models:\n    last = m\n", "print(last, m)"],
     ["names = ('a', 'b')", "for i, n in enumerate(names):\n    pass\n", "print(i, n)"],
     ["for j in range(3, 0, -1):\n    pass\n", "print(j)"],
+    ["prices = {'tea': 2.0}", "for item, price in prices.items():\n    pass\n",
+     "print(item, price)"],
+    ["for v in {'a': 1}.values():\n    pass\n", "print(v)"],
+    # A function's own dict literal, iterated inside ``while True`` (a menu loop).
+    ["def order():\n    menu = {'pizza': 15.0, 'salad': 4.99}\n    while True:\n"
+     "        for item, price in menu.items():\n            print(item)\n"
+     "        if input() == 'done':\n            break\n    return price\n", "order()"],
+    ["def f():\n    names = ['a']\n    for n in enumerate(names):\n        pass\n"
+     "    return n\n", "f()"],
 ])
 def test_a_loop_that_surely_runs_leaves_no_note(cells: list[str]) -> None:
     assert check_notebook(make_notebook(*cells)).findings == ()
@@ -663,6 +672,17 @@ def test_a_loop_that_surely_runs_leaves_no_note(cells: list[str]) -> None:
     ["for i in range(0):\n    last = i\n", "print(last)"],
     ["xs = [1]", "def f():\n    global xs\n    xs = []\n", "f()", "for x in xs:\n    last = x\n",
      "print(last)"],
+    ["for k in {}.keys():\n    last = k\n", "print(last)"],
+    ["d = {'a': 1}\nd.popitem()", "for k in d.items():\n    last = k\n", "print(last)"],
+    # A function's local literal that may be emptied, rebound, or shadowed by a parameter.
+    ["def f():\n    xs = {'a': 1}\n    xs.pop('a')\n    for x in xs.keys():\n"
+     "        last = x\n    return last\n", "f()"],
+    ["def f():\n    xs = [1]\n    del xs[0]\n    for x in xs:\n        last = x\n"
+     "    return last\n", "f()"],
+    ["def f(flag):\n    xs = [1]\n    if flag:\n        xs = []\n    for x in xs:\n"
+     "        last = x\n    return last\n", "f(1)"],
+    ["def f():\n    xs = [1]\n    def g():\n        nonlocal xs\n        xs = []\n    g()\n"
+     "    for x in xs:\n        last = x\n    return last\n", "f()"],
 ])
 def test_a_loop_that_may_run_zero_times_is_an_info_note(cells: list[str]) -> None:
     """Each of these loops runs zero times in CPython (or may): never a silent bind."""

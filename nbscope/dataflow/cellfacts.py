@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import ast
 import re
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 
 from ..model import Span
 from .ir import BindingKind, Guard, Site, Use
+from .syntax import non_empty_literal
 
 
 class ScopeKind(Enum):
@@ -94,6 +97,9 @@ class CellFacts:
     # Reads of a name the way a module is read: ``name.attr`` (``string.ascii_letters``),
     # ``dir(name)``, ``help(name)``, ``reload(name)``; unlike ``print(string)``, a value.
     module_reads: set[Site] = field(default_factory=set)
+    # Reads in an ``except`` clause's class (``except ValueErorr:``): evaluated only when
+    # the ``try`` body raises, so a NameError there waits for the first exception.
+    except_clause_reads: set[Site] = field(default_factory=set)
 
     def note_emptying(self, target: ast.expr) -> None:
         """``name.pop()``/``.clear()``…, ``del name[...]``, ``name[a:b] = ...``: the
@@ -136,6 +142,52 @@ def literal_iterables(cells: list[CellFacts]) -> frozenset[str]:
                 continue
             (literal if id(binding.site) in literal_sites else other).add(binding.name)
     return frozenset(literal - other)
+
+
+def literal_only_locals(function: ast.FunctionDef | ast.AsyncFunctionDef,
+                        local_names: set[str]) -> frozenset[str]:
+    """A function's locals whose one binding is ``name = <non-empty literal>`` and that
+    nothing may empty: a ``for`` over one (or over its ``.items()``) runs its body.
+
+    Counted over the whole definition, nested scopes included, so that any other binding
+    of the name anywhere (a nested ``nonlocal``, an import, a parameter, a loop target)
+    rules it out."""
+    stores: Counter[str] = Counter()
+    literal: set[str] = set()
+    other: set[str] = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            stores[node.id] += 1  # every assignment, loop target, walrus, ``del``
+        elif (isinstance(node, ast.Assign) and len(node.targets) == 1
+              and isinstance(node.targets[0], ast.Name) and non_empty_literal(node.value)):
+            literal.add(node.targets[0].id)
+        else:
+            other.update(_bound_or_emptied(node))
+    return frozenset(name for name in literal & local_names
+                     if stores[name] == 1 and name not in other)
+
+
+def _bound_or_emptied(node: ast.AST) -> Iterator[str]:
+    """Names ``node`` binds other than through a ``Name`` target, or may empty."""
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        yield from (alias.asname or alias.name.partition(".")[0] for alias in node.names)
+    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        yield node.name
+    elif isinstance(node, ast.arg):
+        yield node.arg
+    elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+        yield node.name
+    elif isinstance(node, ast.MatchMapping) and node.rest:
+        yield node.rest
+    elif isinstance(node, (ast.Global, ast.Nonlocal)):
+        yield from node.names
+    elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+          and node.func.attr in _EMPTYING_METHODS and isinstance(node.func.value, ast.Name)):
+        yield node.func.value.id
+    elif (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)
+          and (isinstance(node.ctx, ast.Del)
+               or (isinstance(node.ctx, ast.Store) and isinstance(node.slice, ast.Slice)))):
+        yield node.value.id
 
 
 def _evaluates_text(node: ast.Call) -> bool:

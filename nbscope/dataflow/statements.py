@@ -14,7 +14,7 @@ from functools import partial
 
 from ..model import Span
 from . import scopes, syntax
-from .cellfacts import ImportSite, ScopeKind
+from .cellfacts import ImportSite, ScopeKind, literal_only_locals
 from .expressions import ExpressionLowering
 from .ir import (
     Bind,
@@ -91,8 +91,8 @@ class PythonLowering(ExpressionLowering):
         with self.guard(Guard.FOR):
             body = self.collect_ops(one_iteration)
         orelse = self.collect_ops(lambda: self.statements(node.orelse))
-        self.out.append(Loop((), body, orelse, syntax.non_empty_literal(node.iter), False,
-                             self._namespace_name(node.iter)))
+        always = syntax.non_empty_literal(node.iter) or self._literal_local(node.iter)
+        self.out.append(Loop((), body, orelse, always, False, self._namespace_name(node.iter)))
 
     stmt_AsyncFor = stmt_For
 
@@ -103,6 +103,15 @@ class PythonLowering(ExpressionLowering):
             return None
         resolved, depth = resolve(self.scope, name)
         return name if resolved in (Resolve.NAME, Resolve.GLOBAL) and depth == 0 else None
+
+    def _literal_local(self, iterable: ast.expr) -> bool:
+        """Whether a loop iterates over a local of this function bound only to a non-empty
+        literal (``menu = {'tea': 2}`` … ``for item, price in menu.items()``)."""
+        name = syntax.iterated_name(iterable)
+        if name is None or name not in self.scope.names.literal_locals:
+            return False
+        resolved, depth = resolve(self.scope, name)
+        return resolved is Resolve.LOCAL and depth == self.scope.depth
 
     def stmt_While(self, node: ast.While) -> None:
         always = syntax.constant_truth(node.test) is True
@@ -178,6 +187,9 @@ class PythonLowering(ExpressionLowering):
     def _handler(self, handler: ast.ExceptHandler) -> None:
         if handler.type is not None:
             self.expr(handler.type)
+            self.facts.except_clause_reads.update(
+                self.site(node) for node in ast.walk(handler.type)
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load))
         if handler.name:
             site = self._handler_name_site(handler)
             self.bind(handler.name, site, BindingKind.EXCEPT_TARGET)
@@ -203,6 +215,7 @@ class PythonLowering(ExpressionLowering):
         self.defaults_and_annotations(node.args, node.returns)
         site = self.name_site(node, node.name)
         names = scopes.function_names(node)
+        names.literal_locals = literal_only_locals(node, names.locals)
         function = self.new_function(node.name, site, node.args, names.yields,
                                      isinstance(node, ast.AsyncFunctionDef),
                                      decorated=bool(node.decorator_list))

@@ -139,6 +139,9 @@ def non_empty_literal(iterable: ast.expr) -> bool:
     if (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name)
             and iterable.func.id in _PASS_THROUGH and iterable.args):
         return non_empty_literal(iterable.args[0])  # ``tqdm(range(3))``, ``enumerate([a])``
+    viewed = _dict_view_of(iterable)
+    if viewed is not None:
+        return isinstance(viewed, ast.Dict) and non_empty_literal(viewed)  # ``{'k': 1}.items()``
     if isinstance(iterable, (ast.List, ast.Tuple, ast.Set)):
         return bool(iterable.elts) and not any(isinstance(e, ast.Starred) for e in iterable.elts)
     if isinstance(iterable, ast.Dict):
@@ -170,12 +173,28 @@ def _constant_int(node: ast.expr) -> int | None:
 
 
 def iterated_name(iterable: ast.expr) -> str | None:
-    """``xs`` in ``for x in xs`` (also through ``enumerate(xs)``, ``tqdm(xs)``)."""
+    """``xs`` in ``for x in xs`` (also through ``enumerate(xs)``, ``tqdm(xs)``, and a
+    dict's ``xs.items()``, ``.keys()``, ``.values()``)."""
     if (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name)
             and iterable.func.id in _PASS_THROUGH and len(iterable.args) == 1
             and not iterable.keywords):
         return iterated_name(iterable.args[0])
+    viewed = _dict_view_of(iterable)
+    if viewed is not None:
+        return iterated_name(viewed)
     return iterable.id if isinstance(iterable, ast.Name) else None
+
+
+_DICT_VIEWS = frozenset({"items", "keys", "values"})
+
+
+def _dict_view_of(iterable: ast.expr) -> ast.expr | None:
+    """``d`` in ``d.items()``/``d.keys()``/``d.values()``: a view as long as the dict."""
+    if (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute)
+            and iterable.func.attr in _DICT_VIEWS and not iterable.args
+            and not iterable.keywords):
+        return iterable.func.value
+    return None
 
 
 def irrefutable(pattern: ast.pattern) -> bool:

@@ -67,6 +67,10 @@ class Facts:
         # Evidence a rule works out once per notebook (``local_modules``), by its name.
         self.memo: dict[str, object] = {}
 
+    def imported_modules(self) -> list[str]:
+        """Every module an import statement of the notebook names."""
+        return [record.module for facts in self.cell_facts.values() for record in facts.imports]
+
     def unknowable(self, name: str) -> bool:
         """Whether something nbscope cannot read may bind ``name`` somewhere."""
         return self._opaque or name in self._maybe_bound
@@ -90,6 +94,11 @@ class Facts:
         is read."""
         cell = self.cell_facts.get(site.cell)
         return cell is not None and site in cell.module_reads
+
+    def in_except_clause(self, site: Site) -> bool:
+        """Whether the read at ``site`` names an ``except`` clause's exception class."""
+        cell = self.cell_facts.get(site.cell)
+        return cell is not None and site in cell.except_clause_reads
 
     def sites(self, name: str) -> list[BindingSite]:
         return self.bindings.get(name, [])

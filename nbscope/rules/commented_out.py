@@ -10,8 +10,10 @@ name (``# s3 is the bucket client``) does not parse, so it is never taken for co
 from __future__ import annotations
 
 import ast
+import io
 import re
-from dataclasses import dataclass
+import tokenize
+from dataclasses import dataclass, replace
 
 from ..dataflow.ir import Site
 from ..model import Span
@@ -30,15 +32,45 @@ class CommentedDefinition:
     code: str  # the line's code without the ``#``
     comment: str  # the line as written, without its indentation
     header: bool  # a ``def``/``class`` line: its body lines are commented out too
+    # ``#Rulesmynum = [1, 2]``: the comment's first word runs into the definition of
+    # ``mynum``; this is that word (``Rules``), and ``code`` the definition alone.
+    glued: str = ""
 
 
 def commented_definition(facts: Facts, name: str, at: Site) -> CommentedDefinition | None:
     """The commented-out binding of ``name`` nearest above ``at``, else the first below."""
-    found = _all_commented(facts).get(name, [])
+    found = _all_commented(facts).get(name, []) or _glued(facts, name)
     above = [entry for entry in found if before(entry.site, at)]
     if above:
         return above[-1]
     return found[0] if found else None
+
+
+def _glued(facts: Facts, name: str) -> list[CommentedDefinition]:
+    """Comments that open with a capitalised word run into a definition of ``name``
+    (``#Rulesmynum = [1,2,3]``): the comment swallowed the line that binds it."""
+    if len(name) < 3 or not name[0].islower():
+        return []
+    glued = []
+    for bound, entries in _all_commented(facts).items():
+        prefix = bound[:-len(name)]
+        if not (bound.endswith(name) and prefix.isalpha() and prefix[0].isupper()):
+            continue
+        glued += [replace(entry, code=_without_comment(entry.code[len(prefix):]), glued=prefix)
+                  for entry in entries if entry.code.startswith(bound)
+                  and entry.comment.startswith("#" + bound)]
+    return sorted(glued, key=lambda entry: (entry.site.cell, entry.site.span.line
+                                            if entry.site.span else 0))
+
+
+def _without_comment(code: str) -> str:
+    """``x = [1] # note`` without its trailing comment (a ``#`` inside a string stays)."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return code
+    comment = next((t for t in tokens if t.type == tokenize.COMMENT), None)
+    return code[:comment.start[1]].rstrip() if comment is not None else code
 
 
 def _all_commented(facts: Facts) -> dict[str, list[CommentedDefinition]]:

@@ -35,9 +35,11 @@ over data nearly always run, and the finding only says what happens if one
 does not. That holds as long as some binding sits in loops only: one under an
 `if` inside the loop adds nothing when the loop body binds the name anyway,
 but a binding only under an `if` (inside the loop or around it) is a warning.
-A `for` over a non-empty literal (`[1, 2]`, `'ab'`, `{'k': 1}`, `range(3)`), or
-over a name every cell binds only to such a literal and nothing empties
-(`xs.clear()`, `del xs[:]`), surely runs: it gets no finding at all.
+A `for` over a non-empty literal (`[1, 2]`, `'ab'`, `{'k': 1}`, `range(3)`, a
+dict literal's `.items()`, `.keys()` or `.values()`), or over a name every cell
+binds only to such a literal and nothing empties (`xs.clear()`, `del xs[:]`), or
+over a function's local whose one assignment is such a literal, surely runs: it
+gets no finding at all.
 
 ## Use instead
 Give the name a value on every path:

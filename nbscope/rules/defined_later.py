@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..dataflow.cellfacts import BindingSite
 from ..dataflow.ir import Call, Construct, Event, Site, Use
 from ..findings import Cause, Finding, Severity
+from ..runtimes import spark_shell_name
 from .base import Facts, Message, Rule, where
 
 RULE = Rule(
@@ -65,6 +66,14 @@ STAR = Message(
     "`{name}` is not assigned in any cell, and {star} ({star_at}) runs after this line; that "
     "import may bind `{name}`, but Restart & Run All raises NameError here first.",
     "Run the import first: move it above this line, or import `{name}` by name above it.")
+SPARK_SHELL = Message(
+    "defined-later/spark-shell",
+    "`{name}` is used here, but it is first assigned in cell {cell}, below this cell: "
+    "Restart & Run All {when}. `{name}` is {what} that the `pyspark` shell and Spark "
+    "kernels create before the first cell; this notebook's kernel is plain Python, where "
+    "only a cell creates it.",
+    "Run cell {cell} first (move it above cell {at}), or create it above this cell: "
+    "`{maker}`.")
 WHEN_CERTAIN = "raises NameError here"
 WHEN_REACHED = "raises NameError when this line runs"
 
@@ -79,6 +88,11 @@ def finding(facts: Facts, use: Use, at: Site, definition: BindingSite,
     related = [facts.related("definition", definition.site)]
     if not calls:
         message = SAME_CELL if cell == at.cell else LATER_CELL
+        spark = spark_shell_name(use.name, facts.imported_modules()) \
+            if message is LATER_CELL else None
+        if spark is not None:
+            message = SPARK_SHELL
+            fields.update(what=spark[0], maker=spark[1])
         return facts.finding(RULE, use.name, at, message, fields, related=tuple(related))
     fields["place"] = (f"later in this cell{fields['line']}" if cell == at.cell
                        else f"in cell {cell}, below this cell")

@@ -9,7 +9,9 @@ per construct.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container, Iterable, Iterator
+from dataclasses import replace
 
 from ..conventions import binds_module
 from ..dataflow.cellfacts import BindingSite, ScopeKind
@@ -37,6 +39,8 @@ from . import (
 )
 from .base import Facts, before
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
 
 def explain(facts: Facts, verdicts: Iterable[Verdict],
             provided: Container[str] = PROVIDED) -> list[Finding]:
@@ -54,7 +58,7 @@ def explain(facts: Facts, verdicts: Iterable[Verdict],
         if found is not None:
             if verdict.use.catch is Catch.BROAD and found.severity is Severity.ERROR:
                 found = _softened(found)
-            findings.append(found)
+            findings.append(_latent_in_except_clause(facts, verdict.use.site, found))
     findings.extend(_function_reads(facts, provided))
     findings.extend(missing_module.findings(facts))
     findings.extend(missing_name.findings(facts))
@@ -74,9 +78,17 @@ def _note_limit(limits: dict[tuple[Site, str | None], tuple[Event, list[str]]],
 
 
 def _softened(found: Finding) -> Finding:
-    from dataclasses import replace
-
     message = found.message + " (A surrounding `try` catches the NameError.)"
+    return replace(found, severity=Severity.WARNING, message=message)
+
+
+def _latent_in_except_clause(facts: Facts, read: Site, found: Finding) -> Finding:
+    """A name in an ``except`` clause's class is looked up only when the ``try`` body
+    raises: the cell runs fine until then, so the finding is a warning, not an error."""
+    if found.severity is not Severity.ERROR or not facts.in_except_clause(read):
+        return found
+    message = (found.message + " Python evaluates an `except` clause only when the `try` "
+               "body raises, so this NameError waits for the first exception there.")
     return replace(found, severity=Severity.WARNING, message=message)
 
 
@@ -114,6 +126,9 @@ def unbound_name(facts: Facts, name: str, at: Site, read: Site | None = None) ->
     command = _shell_line(facts, at)
     if command is not None:
         return never_defined.shell_finding(facts, name, at, command)
+    foreign = _foreign_line(facts, at)
+    if foreign is not None:
+        return never_defined.foreign_text_finding(facts, name, at, *foreign)
     comment = commented_out.commented_definition(facts, name, at)
     if comment is not None:
         return never_defined.commented_out_finding(facts, name, at, comment)
@@ -135,9 +150,38 @@ def unbound_name(facts: Facts, name: str, at: Site, read: Site | None = None) ->
     guess = typo.closest(facts, name, at, builtins=not module_name)
     if guess is not None:
         return typo.finding(facts, name, at, guess[0], guess[1])
+    statement = _statement_start(facts, name, at)
+    meant = typo.misspelt_keyword(name) if statement is not None else None
+    if meant is not None and statement is not None:
+        return typo.keyword_finding(facts, name, at, meant, statement)
     if import_line is not None:
         return never_defined.module_value_finding(facts, name, at, import_line)
     return never_defined.finding(facts, name, at)
+
+
+def _foreign_line(facts: Facts, at: Site) -> tuple[str, str] | None:
+    """What the line of ``at`` is, when it is command-line or SQL text Python parses."""
+    cell = facts.cells.get(at.cell)
+    if cell is None or at.span is None:
+        return None
+    return prose.foreign_line(cell.source, at.span.line)
+
+
+def _statement_start(facts: Facts, name: str, at: Site) -> str | None:
+    """The line of ``at`` when ``name`` begins it and is called or stands alone (where a
+    keyword would be: ``reurn(total)``, ``contine``); else None."""
+    cell = facts.cells.get(at.cell)
+    if cell is None or at.span is None:
+        return None
+    lines = _LINE_BREAK.split(cell.source)
+    if not 1 <= at.span.line <= len(lines):
+        return None
+    line = lines[at.span.line - 1]
+    rest = line.lstrip()
+    if not rest.startswith(name) or len(line) - len(rest) + 1 != at.span.column:
+        return None
+    after = rest[len(name):].lstrip()
+    return line if not after or after.startswith(("(", "#", ";")) else None
 
 
 def _shell_line(facts: Facts, at: Site) -> str | None:
@@ -194,7 +238,7 @@ def _function_reads(facts: Facts, provided: Container[str]) -> Iterator[Finding]
             found = unbound_name(facts, name, use.site)
             if use.catch is Catch.BROAD and found.severity is Severity.ERROR:
                 found = _softened(found)
-            yield found
+            yield _latent_in_except_clause(facts, use.site, found)
 
 
 def _own_local_typo(facts: Facts, use: Use) -> BindingSite | None:

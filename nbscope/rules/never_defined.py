@@ -20,9 +20,12 @@ Finds names that no cell binds, that are not built-ins or provided by the
 kernel, and for which nbscope has no more specific explanation (no typo, no
 missing import, no local variable of the same name). Where the notebook shows
 why, it says so: a whole-line comment that holds the definition
-(`# s3 = boto3.client("s3")`: uncomment it), a shell command typed without
-`!` (`tesseract --version`), a read on the line that first assigns the name
-(`df = df.merge(...)`), or `true`/`null` in a cell that is pasted JSON.
+(`# s3 = boto3.client("s3")`: uncomment it), or a comment whose first word
+runs into the definition (`#Rulesmynum = [1,2,3]`), a shell command typed
+without `!` (`tesseract --version`), command-line arguments or a one-word SQL
+statement that Python happens to parse (`--outputCodec,lzo`, `abort;`), a read
+on the line that first assigns the name (`df = df.merge(...)`), or
+`true`/`null` in a cell that is pasted JSON.
 
 ## Why is this bad?
 Running the notebook raises `NameError` at this line.
@@ -63,6 +66,12 @@ COMMENTED_OUT = Message(
     "`{name}` is never defined: the line that would define it, {place}, is commented out "
     "(`{comment}`).",
     "Uncomment {place} (remove the `#`{body}){order}.")
+GLUED_COMMENT = Message(
+    "never-defined/glued-comment",
+    "`{name}` is never defined: the line that would define it, {place}, is part of a "
+    "comment (`{comment}`): the comment's word `{word}` runs straight into `{code}`, so "
+    "Python skips the whole line.",
+    "Put `{code}` on a line of its own, outside the comment{order}.")
 JSON_TEXT = Message(
     "never-defined/json-text",
     "This cell holds JSON text, not Python: `{name}` is JSON's spelling, and Python has no "
@@ -75,6 +84,12 @@ SHELL_COMMAND = Message(
     "This line looks like a shell command typed without IPython's `!` (`{command}`): Python "
     "reads it as arithmetic on `{name}`, which is not defined.",
     "Run it in the shell: `!{command}`.")
+FOREIGN_TEXT = Message(
+    "never-defined/not-python-text",
+    "This line is {kind}, not Python (`{text}`): Python happens to parse it, reads `{name}` "
+    "as a variable, and raises NameError because none is defined.",
+    "Run it where it belongs (a shell with `!`, a `%%sql` or `%%bash` cell, the database's "
+    "own client), or make the cell Markdown or Raw if it only shows the text.")
 SELF_REFERENCE = Message(
     "never-defined/self-reference",
     "`{name}` is read on the line that first assigns it ({place}): the right-hand side runs "
@@ -108,6 +123,14 @@ def commented_out_finding(facts: Facts, name: str, at: Site,
                           comment: CommentedDefinition) -> Finding:
     """``name`` is bound only by a line that is commented out: that is the likely cause."""
     order = "" if before(comment.site, at) else ", and move it above this line"
+    if comment.glued:
+        return facts.finding(RULE, name, at, GLUED_COMMENT,
+                             {"place": where(comment.site, at.cell), "word": comment.glued,
+                              "comment": _shown(comment.comment), "code": _shown(comment.code),
+                              "order": order},
+                             suggestion=comment.code,
+                             related=(facts.related("definition", comment.site,
+                                                    "commented out"),))
     return facts.finding(RULE, name, at, COMMENTED_OUT,
                          {"place": where(comment.site, at.cell), "comment": comment.comment,
                           "order": order,
@@ -130,3 +153,15 @@ def shell_finding(facts: Facts, name: str, at: Site, command: str) -> Finding:
 def _same_line(a: Site, b: Site) -> bool:
     return (a.cell == b.cell and a.span is not None and b.span is not None
             and a.span.line == b.span.line)
+
+
+def foreign_text_finding(facts: Facts, name: str, at: Site, kind: str, text: str) -> Finding:
+    """``name`` is read on a line of command-line arguments or SQL that Python parses."""
+    return facts.finding(RULE, name, at, FOREIGN_TEXT,
+                         {"kind": kind, "text": text.replace("`", "'")})
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """``text`` fit for backticks in one line of a message."""
+    text = text.replace("`", "'")
+    return text if len(text) <= limit else text[:limit - 3].rstrip() + "..."

@@ -117,3 +117,51 @@ def shell_command(source: str, number: int) -> str | None:
     if match is None or keyword.iskeyword(match.group(1)):
         return None
     return line.strip()
+
+
+# ``--outputCodec,lzo``: command-line arguments, which Python reads as ``-(-outputCodec)``.
+_COMMAND_LINE_ARGUMENTS = re.compile(r"\s*--[A-Za-z][\w-]*")
+# ``abort;``, ``COMMIT;``: a one-word SQL statement, which Python reads as a name.
+_SQL_STATEMENT = re.compile(
+    r"\s*(?:abort|begin|commit|rollback|end|vacuum|analyze|checkpoint|reindex|discard"
+    r"|unlisten|savepoint|release)\s*;\s*$", re.IGNORECASE)
+
+
+def foreign_line(source: str, number: int) -> tuple[str, str] | None:
+    """Line ``number`` (1-based) of a cell when it is command-line arguments or an SQL
+    statement that Python happens to parse (what it is, the line stripped); else None."""
+    lines = _LINE_BREAK.split(source)
+    if not 1 <= number <= len(lines):
+        return None
+    line = lines[number - 1]
+    if _COMMAND_LINE_ARGUMENTS.match(line):
+        return "command-line arguments", line.strip()
+    if _SQL_STATEMENT.match(line):
+        return "an SQL statement", line.strip()
+    return None
+
+
+# ``2)delet data``, ``1)Read-binary ...``: a numbered note; no Python statement opens so.
+_NUMBERED_ITEM = re.compile(r"\s*\d{1,3}\)\s*[A-Za-z]")
+
+
+def is_numbered_item(line: str) -> bool:
+    """Whether a line opens with a list number and a word (``2)delete rows``)."""
+    return _NUMBERED_ITEM.match(line) is not None
+
+
+def shell_line(source: str, number: int) -> str | None:
+    """Line ``number`` (1-based) stripped, when it is a shell command typed without
+    ``!``: a command with a flag (``tail -n 1 notes.md``), or a well-known command
+    name followed by a file, path or URL (``unzip data.zip``); else None."""
+    command = shell_command(source, number)
+    if command is not None:
+        return command
+    lines = _LINE_BREAK.split(source)
+    if not 1 <= number <= len(lines):
+        return None
+    first, _, rest = lines[number - 1].strip().partition(" ")
+    # An argument like a file, a path or a URL (``data.zip``, ``https://...``); words
+    # alone (``python is a great language``) are prose.
+    argument = any(mark in rest for mark in "./:=")
+    return lines[number - 1].strip() if first in _SHELL_COMMANDS and argument else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import keyword
+
 from ..dataflow.cellfacts import BindingSite
 from ..dataflow.ir import BindingKind, Site
 from ..findings import Cause, Finding, Severity
@@ -22,7 +24,10 @@ of letters, or only in upper/lower case. A name of two or three letters (`dat`)
 gets a suggestion when exactly one name bound in the notebook is one letter
 away from it (`data`), or when exactly one of them has the same letters in
 another order (`fd` for `df`, though `pd` is one letter away too): short names
-are close to many others, so an ambiguous match says nothing.
+are close to many others, so an ambiguous match says nothing. A module name
+Python sets, written with too few underscores (`_name_`), gets its dunder
+(`__name__`); a statement keyword misspelt at the start of a line (`reurn(x)`,
+`contine`), which Python reads as a name, is named as that keyword.
 
 ## Why is this bad?
 Python does not guess: `session_conff` is a different name from `session_conf`
@@ -63,6 +68,9 @@ def closest(facts: Facts, name: str, at: Site,
     if builtins:
         candidates += [(n, None) for n in BUILTIN_NAMES if not n.startswith("_") and n != name
                        and abs(len(n) - len(name)) <= reach]
+    dunder = _module_dunder(name)
+    if dunder is not None:
+        return dunder, None
     best = _best_match(name, candidates, at)
     if best is None and 2 <= len(name) < 4:
         best = _unique_short_match(name, candidates)
@@ -72,6 +80,38 @@ def closest(facts: Facts, name: str, at: Site,
 def _length_limit(name: str) -> int:
     """How many edits a slip of ``name`` may be: none for short names, more for long."""
     return 0 if len(name) < 4 else (1 if len(name) < 9 else 2)
+
+
+# Names Python sets in every module, the notebook's too; spelt with two underscores on
+# each side, which are easy to miscount (``_name_``, ``__name_``).
+MODULE_DUNDERS = frozenset({"__name__", "__doc__", "__builtins__", "__spec__",
+                            "__package__", "__loader__"})
+
+
+def _module_dunder(name: str) -> str | None:
+    """``__name__`` for ``_name_`` or ``__name``: the same word, other underscores."""
+    if not name.startswith("_") and not name.endswith("_"):
+        return None
+    core = name.strip("_")
+    dunder = f"__{core}__"
+    return dunder if dunder in MODULE_DUNDERS and dunder != name else None
+
+
+# Keywords that begin a statement and are long enough that one slip still says which
+# (``reurn``, ``retrun``, ``whlie``, ``contine``); short ones (``if``, ``for``, ``def``)
+# are one letter from too many names.
+STATEMENT_KEYWORDS = ("return", "import", "while", "elif", "else", "class", "except",
+                      "finally", "raise", "break", "continue", "global", "nonlocal",
+                      "assert", "lambda", "yield")
+
+
+def misspelt_keyword(word: str) -> str | None:
+    """The statement keyword ``word`` misspells by one letter or one swap, or None."""
+    if len(word) < 4 or keyword.iskeyword(word):
+        return None
+    matches = [k for k in STATEMENT_KEYWORDS
+               if abs(len(k) - len(word)) <= 1 and edit_distance(word, k, 1) <= 1]
+    return matches[0] if len(matches) == 1 else None
 
 
 def _best_match(name: str, candidates: list[tuple[str, BindingSite | None]],
@@ -160,6 +200,16 @@ BOUND = Message(
     "`{name}` is not defined anywhere in this notebook; did you mean `{candidate}` (bound at "
     "{place})?",
     "Replace `{name}` with `{candidate}`.")
+DUNDER = Message(
+    "typo/module-dunder",
+    "`{name}` is not defined anywhere in this notebook; did you mean `{candidate}`, which "
+    "Python sets in every module, the notebook's too? It has two underscores on each side.",
+    "Replace `{name}` with `{candidate}`.")
+KEYWORD = Message(
+    "typo/keyword",
+    "`{name}` is not defined anywhere in this notebook; it looks like the keyword "
+    "`{candidate}` misspelt, which Python then reads as a name.",
+    "Write `{candidate}`: {fixed}")
 BUILTIN = Message(
     "typo/builtin",
     "`{name}` is not defined anywhere in this notebook; did you mean the built-in "
@@ -170,8 +220,18 @@ BUILTIN = Message(
 def finding(facts: Facts, name: str, at: Site, candidate: str,
             site: BindingSite | None) -> Finding:
     if site is None:
-        return facts.finding(RULE, name, at, BUILTIN, {"candidate": candidate},
+        message = DUNDER if candidate in MODULE_DUNDERS else BUILTIN
+        return facts.finding(RULE, name, at, message, {"candidate": candidate},
                              suggestion=candidate)
     return facts.finding(RULE, name, at, BOUND,
                          {"candidate": candidate, "place": where(site.site, at.cell)},
                          suggestion=candidate, related=(facts.related("definition", site.site),))
+
+
+def keyword_finding(facts: Facts, name: str, at: Site, keyword_meant: str,
+                    line: str) -> Finding:
+    """``reurn(total)``: a statement keyword misspelt at the start of a line."""
+    fixed = line.strip().replace(name, keyword_meant, 1)
+    return facts.finding(RULE, name, at, KEYWORD, {"candidate": keyword_meant,
+                                                   "fixed": f"`{fixed}`."},
+                         suggestion=keyword_meant)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..dataflow.cellfacts import BindingSite
 from ..dataflow.ir import Use
 from ..findings import Cause, Finding, Severity
-from .base import Facts, Message, Rule, where
+from .base import Facts, Message, Rule, before, where
 
 RULE = Rule(
     code="NS013",
@@ -73,7 +73,11 @@ FREE_VARIABLE_ERROR = "NameError (cannot access free variable)"
 
 def finding(facts: Facts, use: Use, function: str, local: BindingSite | None) -> Finding:
     name = use.name
-    outer = facts.module_sites(name)
+    # The notebook's binding the reader would look at: the last one above the function's
+    # read (``x = 10`` just above ``def fun(): x += 1``), else the first one.
+    sites = facts.module_sites(name)
+    above = [site for site in sites if before(site.site, use.site)]
+    outer = above[-1:] or sites[:1]
     fields = {
         "function": function,
         "assigned": f" ({where(local.site, use.site.cell)})" if local else "",
