@@ -175,9 +175,11 @@ def _sessions_from_counts(executed: list[Cell],
                             f"restart explains")
 
 
-# A story that contradicts a saved output costs more than any number of hidden runs or
-# jumps up the page that a few cells can add.
-_CONTRADICTION = 3
+# A story that contradicts a saved output costs more than the hidden runs or jumps up
+# the page that moving one run between sessions adds: a session looks sparse (many
+# missing counts) when the runs it holds have counts seen once, which stay where they
+# first fell, and a late count moved into it seems to hide several runs.
+_CONTRADICTION = 10
 _MOST_RUNS_SEARCHED = 400  # beyond this, the first story stands (the search is quadratic)
 
 

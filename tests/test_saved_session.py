@@ -81,6 +81,19 @@ def test_restart_when_the_first_session_used_what_the_failing_cell_bound_before(
     assert findings_at(nb, 4) == [("NS010", "restart", "b", "warning")]
 
 
+def test_restart_though_the_cells_run_again_after_it_look_like_first_session_runs() -> None:
+    # Cells 1-7 ran as [1]-[7]; after a restart cells 1 and 3-6 ran again as [1]-[5],
+    # and cell 6 failed on `b`: cell 2 has not run since. Counts [3] and [4] are seen
+    # once, so nothing places cells 4 and 5 in the second session, which looks sparse;
+    # the saved NameError still outweighs the runs that putting cell 6 there hides.
+    nb = Notebook("t.ipynb", (cell(1, "a = 1", 1, outputs=0), cell(2, "b = 2", 2, outputs=0),
+                              cell(3, "c = 3", 2, outputs=0), cell(4, "d = 4", 3, outputs=0),
+                              cell(5, "e = 5", 4, outputs=0),
+                              cell(6, "print(b)", 5, name_error("b")),
+                              cell(7, "print(a)", 7, outputs=1)))
+    assert findings_at(nb, 6) == [("NS010", "restart", "b", "warning")]
+
+
 def test_out_of_order_below_says_run_all_fails_too() -> None:
     failure = SavedError("ImportError", "cannot import name 'X'", ("Cell In[3], line 1",))
     nb = Notebook("t.ipynb", (cell(1, "if X==1\n", 1, SavedError("SyntaxError", "x")),
