@@ -186,3 +186,17 @@ def test_a_saved_name_error_from_inside_a_loop_is_evidence_too() -> None:
         for i, (source, count) in enumerate(cells, start=1)))
     history = history_of(nb)
     assert history.order(1, 3) is Order.EARLIER_SESSION
+
+
+def test_a_saved_name_error_for_a_name_the_cell_binds_itself_is_no_evidence() -> None:
+    # Cell 3 binds `b` (a class) before reading it: its saved NameError on `b` is from
+    # before an edit, and tells nothing about which session cell 3 ran in.
+    error = SavedError("NameError", "name 'b' is not defined",
+                       ("Cell In[2], line 4\n----> 4     print(b)",))
+    cells = (("b = 1", 1), ("x = 2", 1),
+             ("class b:\n    pass\nfor i in range(2):\n    print(b)", 2))
+    nb = Notebook(path="t.ipynb", cells=tuple(
+        Cell(index=i, cell_type="code", source=source, execution_count=count,
+             errors=(error,) if i == 3 else (), output_count=1)
+        for i, (source, count) in enumerate(cells, start=1)))
+    assert history_of(nb).order(1, 3) is Order.BEFORE

@@ -111,10 +111,13 @@ def session_evidence(facts: Facts) -> Evidence:
             # A NameError the cell's current code can raise tells about the session, even
             # from under a loop or an ``if``: the name was unbound when that line ran, and
             # only the cell's own ``del`` (or ``except ... as``) could have unbound it
-            # since it started. One its code no longer raises is stale (edited since).
+            # since it started. One its code no longer raises is stale (edited since), and
+            # one for a name the cell binds itself may be either.
             name_errors[index] = frozenset(
                 name for name in missing if name in needed or (
-                    reads(facts, cell, name) and not _unbinds(program.body, name)))
+                    reads(facts, cell, name) and not _unbinds(program.body, name)
+                    and not any(site.name == name and site.scope.is_module
+                                for site in facts.cell_facts[index].bindings)))
         elif not cell.errors and readable:
             # Only names another cell binds tell which session a run was in.
             needs[index] = frozenset(n for n in needed
