@@ -475,7 +475,10 @@ def judge(mutant: Mutant, report: nbscope.NotebookReport, tally: Tally) -> None:
     said = "; ".join(f"{f.code} {f.cause}: {f.message}" for f in here) or "nothing: "
     if mutant.cause in SAVED_CAUSES:
         outputs = mutant.document["cells"][mutant.cell - 1].get("outputs", [])
-        said = f"(the reader has {len(outputs)} outputs) {said}"
+        kept = any(c.get("outputs") for c in mutant.document["cells"]
+                   if c.get("cell_type") == "code")
+        said = (f"(the reader has {len(outputs)} outputs"
+                f"{'' if kept else ', no cell has any'}) {said}")
     others = [f"{f.code} {f.cause} `{f.name}` cell {f.cell}" for f in report.findings
               if f not in here]
     tally.misses.append(f"{mutant.path} cell {mutant.cell} `{mutant.name}`: {said}"

@@ -175,9 +175,11 @@ def _sessions_from_counts(executed: list[Cell],
                             f"restart explains")
 
 
-# A story that contradicts a saved output costs more than any number of hidden runs or
-# jumps up the page that a few cells can add.
-_CONTRADICTION = 3
+# A story that contradicts a saved output costs more than the hidden runs or jumps up
+# the page that moving one run between sessions adds: a session looks sparse (many
+# missing counts) when the runs it holds have counts seen once, which stay where they
+# first fell, and a late count moved into it seems to hide several runs.
+_CONTRADICTION = 10
 _MOST_RUNS_SEARCHED = 400  # beyond this, the first story stands (the search is quadratic)
 
 
@@ -205,43 +207,41 @@ class _Story:
         self.sessions: dict[int, list[Run]] = {}
         for run in runs:
             self.sessions.setdefault(run.session, []).append(run)
-        # The same sessions come back again and again while moves are weighed (every
-        # target against the same source, pass after pass): each is costed once.
-        self._costs: dict[frozenset[tuple[int, int]], int] = {}
-        self.cost = {s: self._cost_of(members) for s, members in self.sessions.items()}
         self.where = {run.cell: run.session for run in runs}
+        self.cost = self._costs(self.sessions, list(self.sessions))
 
-    def _cost_of(self, members: list[Run]) -> int:
-        key = frozenset((run.cell, run.count) for run in members)
-        cost = self._costs.get(key)
-        if cost is None:
-            cost = self._costs[key] = _session_cost(members, self.evidence)
-        return cost
+    def _costs(self, sessions: dict[int, list[Run]], which: list[int]) -> dict[int, int]:
+        """The cost of each session in ``which``, the runs split as in ``sessions``."""
+        later = _later_binds(sessions, self.evidence)
+        return {s: _session_cost(sessions[s], self.evidence, later[s]) for s in which}
 
-    def _moves(self, cell: int) -> Iterator[tuple[int, list[Run], list[Run], int]]:
-        """For each session ``cell``'s run could move to: the session, both sessions'
-        runs after the move, and how much the cost changes."""
+    def _moves(self, cell: int) -> Iterator[tuple[int, dict[int, list[Run]], dict[int, int],
+                                                  int]]:
+        """For each session ``cell``'s run could move to: the session, the runs split
+        after the move, the new costs of the sessions the move changes, and how much the
+        total cost changes. Moving a run changes its two sessions, and the sessions
+        between them, whose later sessions' cells now bind other names."""
         here = self.where[cell]
         run = next(r for r in self.sessions[here] if r.cell == cell)
-        source = [r for r in self.sessions[here] if r.cell != cell]
-        left_behind = self._cost_of(source) - self.cost[here]
         for target, members in self.sessions.items():
             if target == here or any(r.count == run.count for r in members):
                 continue
-            into = members + [Run(cell, run.count, target, run.executed_at)]
-            change = left_behind + self._cost_of(into) - self.cost[target]
-            yield target, source, into, change
+            moved = dict(self.sessions)
+            moved[here] = [r for r in self.sessions[here] if r.cell != cell]
+            moved[target] = members + [Run(cell, run.count, target, run.executed_at)]
+            low, high = min(here, target), max(here, target)
+            touched = [s for s in moved if low <= s <= high]
+            costs = self._costs(moved, touched)
+            yield target, moved, costs, sum(costs.values()) - sum(self.cost[s] for s in touched)
 
     def improve(self, cell: int) -> bool:
         """Move ``cell``'s run to the session that lowers the cost most, if any does."""
         best = min(self._moves(cell), key=lambda move: move[3], default=None)
         if best is None or best[3] >= 0:
             return False
-        target, source, into, _ = best
-        here = self.where[cell]
-        self.sessions[here], self.sessions[target] = source, into
-        self.cost[here] = self._cost_of(source)
-        self.cost[target] = self._cost_of(into)
+        target, moved, costs, _ = best
+        self.sessions = moved
+        self.cost.update(costs)
         self.where[cell] = target
         return True
 
@@ -249,16 +249,33 @@ class _Story:
         return any(change == 0 for *_, change in self._moves(cell))
 
 
-def _session_cost(members: list[Run], evidence: Evidence) -> int:
+def _later_binds(sessions: dict[int, list[Run]],
+                 evidence: Evidence) -> dict[int, frozenset[str]]:
+    """For each session, the names bound by the cells whose last run came in a later
+    session."""
+    later: dict[int, frozenset[str]] = {}
+    names: frozenset[str] = frozenset()
+    for session in sorted(sessions, reverse=True):
+        later[session] = names
+        names = names.union(*(evidence.binds.get(run.cell, frozenset())
+                              for run in sessions[session]))
+    return later
+
+
+def _session_cost(members: list[Run], evidence: Evidence,
+                  later: frozenset[str] = frozenset()) -> int:
     """How badly one session's runs explain the saved evidence, lower is better:
     saved outputs contradicted, runs the notebook no longer shows (missing counts),
-    and jumps up the page from one run to the next."""
+    and jumps up the page from one run to the next. ``later``: names bound by cells
+    whose last run came in a later session."""
     ordered = sorted(members, key=lambda run: run.count)
     contradictions = hidden = jumps = 0
     bound: set[str] = set()
-    # A run the notebook no longer shows may have bound a name, but only a re-run of a
-    # cell of this session that binds it (or a deleted cell) could have.
-    anywhere = set().union(*(evidence.binds.get(run.cell, frozenset()) for run in ordered))
+    # A run the notebook no longer shows may have bound a name, but only an earlier run
+    # of a cell of this session or of a later one (its last run is the one saved), or a
+    # deleted cell, could have; a cell whose last run came before this session did not
+    # run in it.
+    anywhere = later.union(*(evidence.binds.get(run.cell, frozenset()) for run in ordered))
     previous: Run | None = None
     for position, run in enumerate(ordered):
         unseen_before = run.count - 1 - position  # runs before this one that left no trace

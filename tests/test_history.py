@@ -151,3 +151,52 @@ def test_a_gap_is_no_excuse_for_a_read_nothing_in_the_session_could_bind() -> No
                ("prep()", 1, frozenset({"prep"})))
     history = history_of(nb)
     assert history.order(2, 5) is Order.EARLIER_SESSION
+
+
+def test_an_earlier_session_may_use_what_a_later_sessions_cell_bound_in_a_hidden_run() -> None:
+    # Session 1: cells 1-5 ran as [1]-[5]. After a restart: cell 1 [1], cell 3 [2], and
+    # cell 4 [3], which raised NameError on `b` (cell 2 has not run since). Cell 5 [5]
+    # read `b` (so it ran in the first session) and `e`, which only cell 4 binds: cell
+    # 4's first-session run [4] is hidden by its later one, so cell 5 does not pull
+    # cell 4 back into the first session.
+    error = SavedError("NameError", "name 'b' is not defined",
+                       ("Cell In[3], line 2\n----> 2 print(b)",))
+    cells = (("a = 1", 1), ("b = 2", 2), ("c = 3", 2), ("e = 5\nprint(b)", 3),
+             ("print(e, b)", 5))
+    nb = Notebook(path="t.ipynb", cells=tuple(
+        Cell(index=i, cell_type="code", source=source, execution_count=count,
+             errors=(error,) if i == 4 else (), output_count=1)
+        for i, (source, count) in enumerate(cells, start=1)))
+    history = history_of(nb)
+    assert history.order(2, 4) is Order.EARLIER_SESSION
+    assert history.order(5, 4) is Order.EARLIER_SESSION
+    assert history.restart_evidence
+
+
+def test_a_saved_name_error_from_inside_a_loop_is_evidence_too() -> None:
+    # The read of `b` under a loop raised: `b` was unbound in cell 3's session, so
+    # cell 3 ([2]) ran after the restart that the repeated [1] proves, with cell 2, not
+    # in cell 1's session, where cell 1 had bound `b`.
+    error = SavedError("NameError", "name 'b' is not defined",
+                       ("Cell In[2], line 2\n----> 2     print(b)",))
+    cells = (("b = 1", 1), ("x = 2", 1), ("for i in range(2):\n    print(b)", 2))
+    nb = Notebook(path="t.ipynb", cells=tuple(
+        Cell(index=i, cell_type="code", source=source, execution_count=count,
+             errors=(error,) if i == 3 else (), output_count=1)
+        for i, (source, count) in enumerate(cells, start=1)))
+    history = history_of(nb)
+    assert history.order(1, 3) is Order.EARLIER_SESSION
+
+
+def test_a_saved_name_error_for_a_name_the_cell_binds_itself_is_no_evidence() -> None:
+    # Cell 3 binds `b` (a class) before reading it: its saved NameError on `b` is from
+    # before an edit, and tells nothing about which session cell 3 ran in.
+    error = SavedError("NameError", "name 'b' is not defined",
+                       ("Cell In[2], line 4\n----> 4     print(b)",))
+    cells = (("b = 1", 1), ("x = 2", 1),
+             ("class b:\n    pass\nfor i in range(2):\n    print(b)", 2))
+    nb = Notebook(path="t.ipynb", cells=tuple(
+        Cell(index=i, cell_type="code", source=source, execution_count=count,
+             errors=(error,) if i == 3 else (), output_count=1)
+        for i, (source, count) in enumerate(cells, start=1)))
+    assert history_of(nb).order(1, 3) is Order.BEFORE

@@ -68,6 +68,32 @@ def test_restart_proven_by_a_repeated_count() -> None:
     assert {r.role for r in found.related} == {"definition", "restart"}
 
 
+def test_restart_when_the_first_session_used_what_the_failing_cell_bound_before() -> None:
+    # Cells 1-5 ran as [1]-[5]; after a restart cells 1, 3 and 4 ran again as [1]-[3],
+    # and cell 4 failed on `b` (cell 2 has not run since). Cell 5 ([5], first session)
+    # read `e`, bound by cell 4's first-session run, which its later run hides.
+    failure = SavedError("NameError", "name 'b' is not defined",
+                         ("Cell In[3], line 2\n----> 2 print(b)",))
+    nb = Notebook("t.ipynb", (cell(1, "a = 1", 1, outputs=0), cell(2, "b = 2", 2, outputs=0),
+                              cell(3, "c = 3", 2, outputs=0),
+                              cell(4, "e = 5\nprint(b)", 3, failure),
+                              cell(5, "print(e, b)", 5, outputs=1)))
+    assert findings_at(nb, 4) == [("NS010", "restart", "b", "warning")]
+
+
+def test_restart_though_the_cells_run_again_after_it_look_like_first_session_runs() -> None:
+    # Cells 1-7 ran as [1]-[7]; after a restart cells 1 and 3-6 ran again as [1]-[5],
+    # and cell 6 failed on `b`: cell 2 has not run since. Counts [3] and [4] are seen
+    # once, so nothing places cells 4 and 5 in the second session, which looks sparse;
+    # the saved NameError still outweighs the runs that putting cell 6 there hides.
+    nb = Notebook("t.ipynb", (cell(1, "a = 1", 1, outputs=0), cell(2, "b = 2", 2, outputs=0),
+                              cell(3, "c = 3", 2, outputs=0), cell(4, "d = 4", 3, outputs=0),
+                              cell(5, "e = 5", 4, outputs=0),
+                              cell(6, "print(b)", 5, name_error("b")),
+                              cell(7, "print(a)", 7, outputs=1)))
+    assert findings_at(nb, 6) == [("NS010", "restart", "b", "warning")]
+
+
 def test_out_of_order_below_says_run_all_fails_too() -> None:
     failure = SavedError("ImportError", "cannot import name 'X'", ("Cell In[3], line 1",))
     nb = Notebook("t.ipynb", (cell(1, "if X==1\n", 1, SavedError("SyntaxError", "x")),
@@ -201,6 +227,49 @@ def test_no_hidden_state_without_evidence_of_a_successful_run() -> None:
                                           outputs=0),))
     assert findings_at(never_ran, 1) == [("NS008", "never-defined", "total", "error")]
     assert findings_at(no_output, 1) == [("NS008", "never-defined", "total", "error")]
+
+
+def test_hidden_state_a_cell_with_a_count_and_no_output_ran_to_its_end() -> None:
+    # An error is saved as an output: a cell with a count and no output did not raise,
+    # in a notebook that kept its outputs (cell 1's).
+    nb = Notebook("t.ipynb", (cell(1, "a = 1\nprint(a)", 1, outputs=1),
+                              cell(2, "b = total + 1", 4, outputs=0)))
+    [found] = check_notebook(nb).findings
+    assert (found.code, found.cause.value, found.cell, found.name) == (
+        "NS011", "hidden-state", 2, "total")
+    assert "the counts 2-3 missing before this run fit such a cell" in found.message
+
+
+def test_no_hidden_state_from_a_silent_cell_when_no_cell_kept_an_output() -> None:
+    # Counts kept, every output dropped (``nbstripout --keep-count``): the silent cell
+    # may have raised, its error dropped with the rest.
+    nb = Notebook("t.ipynb", (cell(1, "a = 1", 1, outputs=0),
+                              cell(2, "b = total + 1", 4, outputs=0)))
+    assert findings_at(nb, 2) == [("NS008", "never-defined", "total", "error")]
+
+
+def test_no_hidden_state_from_a_silent_cell_when_a_printing_cell_lost_its_output() -> None:
+    # Cell 2 prints whenever it runs, yet was saved with a count and no output: this
+    # notebook's outputs were not all saved, so silence proves nothing.
+    nb = Notebook("t.ipynb", (cell(1, "a = 1\na", 1, outputs=1),
+                              cell(2, "print(a)", 2, outputs=0),
+                              cell(3, "b = total + 1", 5, outputs=0)))
+    assert findings_at(nb, 3) == [("NS008", "never-defined", "total", "error")]
+    # The same cell with its output saved: the silent cell is proof.
+    kept = Notebook("t.ipynb", (cell(1, "a = 1\na", 1, outputs=1),
+                                cell(2, "print(a)", 2, outputs=1),
+                                cell(3, "b = total + 1", 5, outputs=0)))
+    assert findings_at(kept, 3) == [("NS011", "hidden-state", "total", "error")]
+
+
+def test_hidden_state_after_a_typo_finding_cites_no_definition_of_the_close_name() -> None:
+    # `s2` is one letter from `s1`, but the cell ran fine on `s2`: hidden state, and
+    # cell 1's `s1` is no part of that story.
+    nb = Notebook("t.ipynb", (cell(1, "s1 = [1, 2]", 1, outputs=0),
+                              cell(2, "print(s1, s2)", 5, outputs=1)))
+    [found] = check_notebook(nb).findings
+    assert (found.code, found.name, found.suggestion) == ("NS011", "s2", None)
+    assert found.related == ()
 
 
 def test_no_hidden_state_after_a_star_import_of_a_package(tmp_path: Path) -> None:

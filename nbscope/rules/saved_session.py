@@ -24,6 +24,7 @@ from ..packages import package_for
 from . import deleted, missing_module, saved_frames
 from .base import Facts, Message, Rule
 from .explain import unbound_name
+from .saved_outputs import shows_output
 from .saved_story import (
     MISSING_MODULE,
     SavedRead,
@@ -457,9 +458,10 @@ def _hidden_state(facts: Facts, history: History, code: Finding) -> Finding | No
     """A code finding in a cell that ran without error: the name was bound somehow."""
     cell = facts.cells.get(code.cell)
     name = code.name
-    if cell is None or name is None or not ran(cell) or cell.errors \
-            or cell.output_count == 0:
+    if cell is None or name is None or not ran(cell) or cell.errors:
         return None
+    if cell.output_count == 0 and not _outputs_kept(facts):
+        return None  # its outputs, an error among them maybe, were not saved
     if _third_party_star_import(facts):
         return None  # an older version of that package may have bound the name
     if name in _PYTHON2_BUILTINS:
@@ -474,8 +476,25 @@ def _hidden_state(facts: Facts, history: History, code: Finding) -> Finding | No
     key = HIDDEN_TEXT.key
     text, fix = HIDDEN_TEXT.render({"name": name, "count": _count(facts, cell.index),
                                     "fits": fits})
+    # A typo's related definitions bind its close name, not this one: they are no part
+    # of this story (a commented-out definition of the name, a repeat, still are).
+    related = tuple(r for r in code.related
+                    if not (code.cause is Cause.TYPO and r.role == "definition"))
     return replace(code, code=HIDDEN_STATE.code, cause=Cause.HIDDEN_STATE, message=text,
-                   fix=fix, suggestion=None, evidence=Evidence.SAVED_SESSION, message_key=key)
+                   fix=fix, suggestion=None, evidence=Evidence.SAVED_SESSION, message_key=key,
+                   related=related)
+
+
+def _outputs_kept(facts: Facts) -> bool:
+    """Whether the saved notebook kept its outputs, so that a cell with a count and no
+    output ran to its end without raising (an error is saved as an output). Clearing
+    outputs in Jupyter, nbconvert or nbstripout clears the counts too; a notebook saved
+    with counts but no output in any cell (``nbstripout --keep-count``, an editor that
+    drops outputs), or with a cell that shows something whenever it runs (a ``print``)
+    saved with a count and no output, proves nothing."""
+    cells = facts.notebook.code_cells
+    return any(ran(cell) and cell.output_count > 0 for cell in cells) and not any(
+        ran(cell) and cell.output_count == 0 and shows_output(cell.source) for cell in cells)
 
 
 _PYTHON2_BUILTINS = frozenset({

@@ -99,7 +99,7 @@ def session_evidence(facts: Facts) -> Evidence:
         if cell.errors or not found.parsed:
             names = {name for name in names if not failed_before_binding(facts, cell.index, name)}
         binds[cell.index] = frozenset(names)
-    reads: dict[int, frozenset[str]] = {}
+    needs: dict[int, frozenset[str]] = {}
     name_errors: dict[int, frozenset[str]] = {}
     for index in binds:
         cell, program = facts.cells[index], facts.irs.get(index)
@@ -107,16 +107,23 @@ def session_evidence(facts: Facts) -> Evidence:
             and not facts.cell_facts[index].opaque
         needed = _entry_reads(program) if readable and program is not None else frozenset()
         missing = saved_name_errors(cell)
-        if missing:
-            # Only a NameError the cell's current code can raise first thing tells about
-            # the session; one its code no longer raises is stale (edited since).
-            name_errors[index] = frozenset(missing) & needed
+        if missing and readable:
+            # A NameError the cell's current code can raise tells about the session, even
+            # from under a loop or an ``if``: the name was unbound when that line ran, and
+            # only the cell's own ``del`` (or ``except ... as``) could have unbound it
+            # since it started. One its code no longer raises is stale (edited since), and
+            # one for a name the cell binds itself may be either.
+            name_errors[index] = frozenset(
+                name for name in missing if name in needed or (
+                    reads(facts, cell, name) and not _unbinds(program.body, name)
+                    and not any(site.name == name and site.scope.is_module
+                                for site in facts.cell_facts[index].bindings)))
         elif not cell.errors and readable:
             # Only names another cell binds tell which session a run was in.
-            reads[index] = frozenset(n for n in needed
+            needs[index] = frozenset(n for n in needed
                                      if any(n in names for other, names in binds.items()
                                             if other != index))
-    return Evidence(reads, binds, name_errors)
+    return Evidence(needs, binds, name_errors)
 
 
 def _entry_reads(program: CellIR) -> frozenset[str]:
@@ -228,6 +235,11 @@ def _uncounted_order(facts: Facts, d: int, cell: int) -> Order:
 def deletions(facts: Facts, name: str) -> list[int]:
     """Cells that delete ``name`` from the notebook's namespace (``del name``)."""
     return sorted(ir.cell for ir in facts.irs.values() if _deletes(ir.body, name))
+
+
+def _unbinds(ops: Iterable[Op], name: str) -> bool:
+    """Whether the code unbinds ``name`` anywhere (``del``, the end of ``except ... as``)."""
+    return any(isinstance(op, Delete) and op.name == name for op in walk(ops))
 
 
 def _deletes(ops: Iterable[Op], name: str) -> bool:
