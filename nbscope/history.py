@@ -208,12 +208,22 @@ class _Story:
         for run in runs:
             self.sessions.setdefault(run.session, []).append(run)
         self.where = {run.cell: run.session for run in runs}
+        self._known: dict[tuple[frozenset[tuple[int, int]], frozenset[str]], int] = {}
         self.cost = self._costs(self.sessions, list(self.sessions))
 
     def _costs(self, sessions: dict[int, list[Run]], which: list[int]) -> dict[int, int]:
         """The cost of each session in ``which``, the runs split as in ``sessions``."""
         later = _later_binds(sessions, self.evidence)
-        return {s: _session_cost(sessions[s], self.evidence, later[s]) for s in which}
+        return {s: self._cost_of(sessions[s], later[s]) for s in which}
+
+    def _cost_of(self, members: list[Run], later: frozenset[str]) -> int:
+        # The same sessions come back again and again while moves are weighed (every
+        # target against the same source, pass after pass): each is costed once.
+        key = (frozenset((run.cell, run.count) for run in members), later)
+        cost = self._known.get(key)
+        if cost is None:
+            cost = self._known[key] = _session_cost(members, self.evidence, later)
+        return cost
 
     def _moves(self, cell: int) -> Iterator[tuple[int, dict[int, list[Run]], dict[int, int],
                                                   int]]:
