@@ -56,7 +56,7 @@ CONVENTIONAL_IMPORTS: dict[str, str] = {
     "torch": "import torch",
     "nn": "from torch import nn",
     # PySpark code also uses ``F`` (pyspark.sql.functions); torch's is chosen as
-    # the brief's convention and because notebooks import torch far more often.
+    # the common convention and because notebooks import torch far more often.
     "F": "import torch.nn.functional as F",
     "optim": "from torch import optim",
     # HuggingFace ``datasets`` also has a ``Dataset``; torch's is the classic one.
