@@ -152,6 +152,13 @@ class Site:
             self._positions = self._node = None
         return self._span
 
+    def on_same_line(self, other: Site) -> bool:
+        """Whether both sites start on one line of one cell (both with a span)."""
+        if self.cell != other.cell:
+            return False
+        mine, theirs = self.span, other.span
+        return mine is not None and theirs is not None and mine.line == theirs.line
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Site):
             return NotImplemented

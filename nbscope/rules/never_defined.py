@@ -100,7 +100,7 @@ _SPECIAL = {"__file__": FILE}
 
 
 def finding(facts: Facts, name: str, at: Site) -> Finding:
-    same_line = next((s for s in facts.module_sites(name) if _same_line(s.site, at)), None)
+    same_line = next((s for s in facts.module_sites(name) if s.site.on_same_line(at)), None)
     if same_line is not None:
         return facts.finding(RULE, name, at, SELF_REFERENCE,
                              {"place": where(same_line.site, at.cell)},
@@ -148,11 +148,6 @@ def shell_finding(facts: Facts, name: str, at: Site, command: str) -> Finding:
     """``name`` is the command (or a flag) of a shell line written without ``!``."""
     return facts.finding(RULE, name, at, SHELL_COMMAND, {"command": command},
                          suggestion=f"!{command}")
-
-
-def _same_line(a: Site, b: Site) -> bool:
-    return (a.cell == b.cell and a.span is not None and b.span is not None
-            and a.span.line == b.span.line)
 
 
 def foreign_text_finding(facts: Facts, name: str, at: Site, kind: str, text: str) -> Finding:

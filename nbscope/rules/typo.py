@@ -64,7 +64,7 @@ def closest(facts: Facts, name: str, at: Site,
                   for n, sites in facts.bindings.items()
                   if n != name and abs(len(n) - len(name)) <= reach
                   and _visible_from(sites, at)
-                  and not all(_same_line(s.site, at) for s in sites)]
+                  and not all(s.site.on_same_line(at) for s in sites)]
     if builtins:
         candidates += [(n, None) for n in BUILTIN_NAMES if not n.startswith("_") and n != name
                        and abs(len(n) - len(name)) <= reach]
@@ -163,11 +163,6 @@ def _visible_from(sites: list[BindingSite], at: Site) -> bool:
     never meant: spelt right, the read would fail all the same."""
     return any(site.scope.is_module or site.binding is BindingKind.GLOBAL_IN_FUNCTION
                or site.site.cell == at.cell for site in sites)
-
-
-def _same_line(a: Site, b: Site) -> bool:
-    return a.cell == b.cell and a.span is not None and b.span is not None \
-        and a.span.line == b.span.line
 
 
 def _place_rank(site: BindingSite | None, at: Site) -> int:
