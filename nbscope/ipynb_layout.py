@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from json.decoder import scanstring
 from typing import Any
 
+from .model import LINE_BREAK
+
 _DECODER = json.JSONDecoder()
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # how nbscope numbers lines within a cell
 
 
 class LayoutError(ValueError):
@@ -100,7 +101,7 @@ def _char_offset(source: str, line: int, column: int) -> int:
     """Offset in ``source`` of 1-based ``line``/``column``, lines ending as nbscope's do."""
     start = 0
     if line > 1:
-        for number, found in enumerate(_LINE_BREAK.finditer(source), start=2):
+        for number, found in enumerate(LINE_BREAK.finditer(source), start=2):
             start = found.end()
             if number == line:
                 break

@@ -15,6 +15,15 @@ from dataclasses import dataclass, field
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
+# How nbscope numbers lines within a cell (the contract's lines): any of the three breaks.
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def cell_lines(source: str) -> list[str]:
+    """A cell's lines, numbered as every position nbscope reports numbers them."""
+    return LINE_BREAK.split(source)
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
     """A range in one cell's raw source: 1-based line and column, end exclusive."""

@@ -13,7 +13,7 @@ from ..dataflow.cellfacts import BindingSite, CellFacts
 from ..dataflow.ir import BindingKind, CellIR, Event, Opaque, Site
 from ..environment import ModuleKnowledge
 from ..findings import Cause, Evidence, Finding, Related, Severity
-from ..model import Cell, Notebook, Span
+from ..model import Cell, Notebook, Span, cell_lines
 
 DOC_HEADINGS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead")
 
@@ -99,6 +99,15 @@ class Facts:
         """Whether the read at ``site`` names an ``except`` clause's exception class."""
         cell = self.cell_facts.get(site.cell)
         return cell is not None and site in cell.except_clause_reads
+
+    def line_at(self, site: Site) -> str | None:
+        """The text of the cell line ``site`` starts on, or None when there is none."""
+        cell = self.cells.get(site.cell)
+        span = site.span
+        if cell is None or span is None:
+            return None
+        lines = cell_lines(cell.source)
+        return lines[span.line - 1] if 1 <= span.line <= len(lines) else None
 
     def sites(self, name: str) -> list[BindingSite]:
         return self.bindings.get(name, [])

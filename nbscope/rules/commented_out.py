@@ -16,10 +16,9 @@ import tokenize
 from dataclasses import dataclass, replace
 
 from ..dataflow.ir import Site
-from ..model import Span
+from ..model import Span, cell_lines
 from .base import Facts, before
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # ``def name(`` / ``class name`` headers whose body is on the next lines.
 _HEADER = re.compile(r"(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)\s*[(:]")
 
@@ -81,7 +80,7 @@ def _all_commented(facts: Facts) -> dict[str, list[CommentedDefinition]]:
         for cell in facts.notebook.code_cells:
             if cell.source.lstrip().startswith("%%"):
                 continue  # a cell magic's body is not Python (or not the notebook's)
-            for number, text in enumerate(_LINE_BREAK.split(cell.source), start=1):
+            for number, text in enumerate(cell_lines(cell.source), start=1):
                 stripped = text.lstrip()
                 if not stripped.startswith("#"):
                     continue

@@ -9,7 +9,6 @@ per construct.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import replace
 
@@ -38,8 +37,6 @@ from . import (
     unbound_local,
 )
 from .base import Facts, before
-
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def explain(facts: Facts, verdicts: Iterable[Verdict],
@@ -170,13 +167,9 @@ def _foreign_line(facts: Facts, at: Site) -> tuple[str, str] | None:
 def _statement_start(facts: Facts, name: str, at: Site) -> str | None:
     """The line of ``at`` when ``name`` begins it and is called or stands alone (where a
     keyword would be: ``reurn(total)``, ``contine``); else None."""
-    cell = facts.cells.get(at.cell)
-    if cell is None or at.span is None:
+    line = facts.line_at(at)
+    if line is None:
         return None
-    lines = _LINE_BREAK.split(cell.source)
-    if not 1 <= at.span.line <= len(lines):
-        return None
-    line = lines[at.span.line - 1]
     rest = line.lstrip()
     if not rest.startswith(name) or len(line) - len(rest) + 1 != at.span.column:
         return None

@@ -7,7 +7,8 @@ import json
 import keyword
 import re
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+from ..model import cell_lines
+
 # Markdown and list markers that open a line of text: ``## ``, ``- ``, ``1. ``, ``Q1) ``.
 _MARKER = re.compile(r"^(?:#{1,6}\s+|>\s*|[-*+]\s+|\(?[A-Za-z]?\d{1,3}[.)]\s*|[a-z][.)]\s+)")
 _QUOTED = re.compile(r"(?<![A-Za-z])[rRbBfFuU]{0,2}(?:\"[^\"\n]*\"|'[^'\n]*')(?![A-Za-z])")
@@ -65,7 +66,7 @@ def text_lines(source: str) -> tuple[list[int], bool]:
     cell is text: every other non-blank line is a comment or not code on its own."""
     numbers = []
     code_left = False
-    for number, line in enumerate(_LINE_BREAK.split(source), start=1):
+    for number, line in enumerate(cell_lines(source), start=1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
@@ -109,7 +110,7 @@ def shell_command(source: str, number: int) -> str | None:
     """Line ``number`` (1-based) of a cell, stripped, when it is a shell command typed
     without IPython's ``!`` (a name, then a ``-flag``), which Python reads as a
     subtraction; else None."""
-    lines = _LINE_BREAK.split(source)
+    lines = cell_lines(source)
     if not 1 <= number <= len(lines):
         return None
     line = lines[number - 1]
@@ -130,7 +131,7 @@ _SQL_STATEMENT = re.compile(
 def foreign_line(source: str, number: int) -> tuple[str, str] | None:
     """Line ``number`` (1-based) of a cell when it is command-line arguments or an SQL
     statement that Python happens to parse (what it is, the line stripped); else None."""
-    lines = _LINE_BREAK.split(source)
+    lines = cell_lines(source)
     if not 1 <= number <= len(lines):
         return None
     line = lines[number - 1]
@@ -157,7 +158,7 @@ def shell_line(source: str, number: int) -> str | None:
     command = shell_command(source, number)
     if command is not None:
         return command
-    lines = _LINE_BREAK.split(source)
+    lines = cell_lines(source)
     if not 1 <= number <= len(lines):
         return None
     first, _, rest = lines[number - 1].strip().partition(" ")

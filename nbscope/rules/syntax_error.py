@@ -6,11 +6,10 @@ import re
 
 from ..dataflow.ir import Site
 from ..findings import Finding, Severity
+from ..model import cell_lines
 from .base import Facts, Message, Rule
 from .prose import is_numbered_item, is_text_line, shell_line, text_lines
 from .typo import misspelt_keyword
-
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 RULE = Rule(
     code="NS100",
@@ -104,7 +103,7 @@ def _text_finding(facts: Facts, site: Site, line: int) -> Finding | None:
     cell = facts.cells.get(site.cell)
     if cell is None or cell.source.lstrip().startswith(("%", "!")):
         return None
-    lines = _LINE_BREAK.split(cell.source)
+    lines = cell_lines(cell.source)
     if not 1 <= line <= len(lines):
         return None
     command = shell_line(cell.source, line)
@@ -127,13 +126,10 @@ _FIRST_WORD = re.compile(r"\s*([A-Za-z_]\w*)\s+[\w\"'(\[{-]")
 def _misspelt_keyword(facts: Facts, site: Site) -> tuple[str, str] | None:
     """``reurn total``: the failing line opens with a statement keyword misspelt (the
     word, the keyword), which is why it does not parse; else None."""
-    cell = facts.cells.get(site.cell)
-    if cell is None or site.span is None:
+    line = facts.line_at(site)
+    if line is None:
         return None
-    lines = _LINE_BREAK.split(cell.source)
-    if not 1 <= site.span.line <= len(lines):
-        return None
-    match = _FIRST_WORD.match(lines[site.span.line - 1])
+    match = _FIRST_WORD.match(line)
     if match is None:
         return None
     meant = misspelt_keyword(match.group(1))
