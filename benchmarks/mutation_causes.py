@@ -17,7 +17,11 @@ bound nowhere else) and a later cell reads, and injects one cause:
 - failed-definition: the defining cell's saved output is an error raised at the
   assignment; the reader's is ``NameError``; nothing below it ran.
 - hidden-state: the defining cell is deleted; the counts (with the gap it leaves) and
-  the reader's outputs show the reader ran without error.
+  the reader's outputs show the reader ran without error. Made only from notebooks
+  that kept their outputs: the cause is, by its definition in the output contract,
+  what the saved outputs show, and a notebook saved without any output (stripped
+  before it was committed; the session's counts are made up here) shows nothing
+  either way. ``--stripped`` makes them from those notebooks too, for comparison.
 - missing-import: a local module. The assignment moves to a helper ``.py`` beside a
   temporary copy, and the defining cell imports another name from it.
 - missing-name: the defining cell imports a misspelling of the name from that helper
@@ -422,7 +426,14 @@ def check(document: dict, folder: Path, helper: str | None = None) -> nbscope.No
     return nbscope.check_path(path, use_config=False)
 
 
-def build_mutants(path: Path, document: dict, rng: random.Random, fresh) -> list[Mutant]:
+def _kept_outputs(document: dict) -> bool:
+    """Whether the notebook was saved with the outputs of its runs (any code cell has one)."""
+    return any(output.get("output_type") != "error" for cell in document["cells"]
+               if cell.get("cell_type") == "code" for output in cell.get("outputs", []))
+
+
+def build_mutants(path: Path, document: dict, rng: random.Random, fresh,
+                  stripped: bool = False) -> list[Mutant]:
     plain, bare = plain_session(document), never_run(document)
     mutants: list[Mutant] = []
     found = candidates(document["cells"])
@@ -441,8 +452,9 @@ def build_mutants(path: Path, document: dict, rng: random.Random, fresh) -> list
             made = make(plain, pick)
             if made is not None:
                 mutants.append(Mutant(cause, str(path), made, at_use, pick.name))
-        made = deleted_cell(plain, pick)
-        mutants.append(Mutant("hidden-state", str(path), made, at_use - 1, pick.name))
+        if stripped or _kept_outputs(document):
+            made = deleted_cell(plain, pick)
+            mutants.append(Mutant("hidden-state", str(path), made, at_use - 1, pick.name))
     if bare_clean:
         moved = local_module(bare, pick)
         if moved is not None:
@@ -501,6 +513,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-cause", type=int, default=150,
                         help="at most this many mutants per cause (default 150)")
     parser.add_argument("--misses", type=int, default=3, help="misses listed per cause")
+    parser.add_argument("--stripped", action="store_true",
+                        help="also make hidden-state mutants from notebooks saved without "
+                             "outputs (their reader's success is then shown by nothing)")
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"mutation_causes: no corpus at {args.corpus}", file=sys.stderr)
@@ -528,7 +543,7 @@ def main(argv: list[str] | None = None) -> int:
             if check(document, fresh()).findings:
                 continue
             clean += 1
-            for mutant in build_mutants(path, document, rng, fresh):
+            for mutant in build_mutants(path, document, rng, fresh, args.stripped):
                 tally = tallies[mutant.cause]
                 if tally.mutants < args.per_cause:
                     judge(mutant, check(mutant.document, fresh(), mutant.helper), tally)

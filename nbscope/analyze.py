@@ -49,17 +49,33 @@ def check_notebook(notebook: Notebook, workspace: Environment | None = None, *,
     replay.check_function_locals()
     facts = Facts(notebook, programs, cell_facts, world)
     code_findings = explain(facts, replay.verdicts, provided)
-    certain_reads = {(v.cell, v.use.name) for v in replay.verdicts
-                     if v.certain and v.status is Status.UNBOUND and v.use.catch is Catch.NONE}
+    failing_reads = _failing_reads(replay.verdicts)
     findings = one_per_name_and_cell(sorted(
         saved_session.findings(facts, reconstruct(notebook, lambda: session_evidence(facts)),
-                               code_findings, certain_reads),
+                               code_findings, failing_reads),
         key=_position), _stops(replay.verdicts))
     return NotebookReport(
         path=notebook.path,
         findings=tuple(findings),
         first_failure=_first_failure(cell_facts, replay.verdicts, findings),
     )
+
+
+def _failing_reads(verdicts: list[Verdict]) -> dict[tuple[int, str], bool]:
+    """The (cell, name) reads that raise whenever their cell runs (True), or whenever a
+    loop around them runs an iteration (False): a run of the cell without error then
+    shows the name was bound, unless such a loop ran zero times."""
+    reads: dict[tuple[int, str], bool] = {}
+    for v in verdicts:
+        if v.status is not Status.UNBOUND or v.use.catch is not Catch.NONE:
+            continue
+        key = (v.cell, v.use.name)
+        if v.certain:
+            reads[key] = True
+        elif (not v.calls and v.use.guard_path
+              and all(guard.is_loop for _, _, guard in v.use.guard_path)):
+            reads.setdefault(key, False)
+    return reads
 
 
 def bound_names(source: str, workspace: Environment | None = None) -> frozenset[str]:

@@ -201,6 +201,27 @@ def test_hidden_state_a_cell_ran_fine_on_a_name_nothing_visible_bound() -> None:
     assert "the counts 2-3 missing before this run fit such a cell" in found.message
 
 
+def test_hidden_state_a_loop_read_a_name_nothing_visible_bound() -> None:
+    # The read runs whenever the loop runs an iteration: a run without error shows the
+    # name was bound, unless the loop ran none; the message says both.
+    source = "epochs = 3\nfor i in range(epochs):\n    loss = loss_fn(i)\nprint(loss)"
+    nb = Notebook("t.ipynb", (cell(1, "a = 1\n", 1), cell(2, source, 3, outputs=1)))
+    [found] = [f for f in check_notebook(nb).findings if f.name == "loss_fn"]
+    assert (found.code, found.cause.value, found.cell, found.severity) == (
+        "NS011", "hidden-state", 2, Severity.ERROR)
+    assert found.message_key == "hidden-state/deleted-or-edited-cell-loop"
+    assert "a loop in it reads `loss_fn`" in found.message
+    assert "unless the loop ran no iteration" in found.message
+    assert "the missing count [2] before this run fits such a cell" in found.message
+
+
+def test_no_hidden_state_from_a_read_under_an_if() -> None:
+    # An ``if`` that was false skipped the read: that is no evidence of a binding.
+    source = "if a > 1:\n    print(debug_value)\n"
+    nb = Notebook("t.ipynb", (cell(1, "a = 1\n", 1), cell(2, source, 3, outputs=1)))
+    assert findings_at(nb, 2) == [("NS008", "never-defined", "debug_value", "error")]
+
+
 def test_no_hidden_state_when_a_cell_below_binds_the_name() -> None:
     # Cell 2 may have run before cell 1 too: only each cell's last run is saved.
     nb = Notebook("t.ipynb", (cell(1, "print(total)", 4, outputs=1), cell(2, "total = 1", 9)))

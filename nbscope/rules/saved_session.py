@@ -12,7 +12,7 @@ code alone, and replace a code finding for the same read.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 
 from ..dataflow.ir import Delete, Op, Site, Use, walk
@@ -138,12 +138,13 @@ RULES = (OUT_OF_ORDER, RESTART, HIDDEN_STATE, FAILED_DEFINITION)
 
 
 def findings(facts: Facts, history: History, code_findings: list[Finding],
-             certain_reads: Collection[tuple[int, str]] = ()) -> list[Finding]:
+             failing_reads: Mapping[tuple[int, str], bool] | None = None) -> list[Finding]:
     """The code findings, with those the saved traces explain better replaced, plus one
     finding for every saved NameError the code findings do not cover.
 
-    ``certain_reads`` are the (cell, name) reads that run, and fail, whenever their
-    cell runs: only those prove hidden state when the cell ran without error.
+    ``failing_reads`` maps the (cell, name) reads that fail whenever their cell runs to
+    True, and those that fail whenever a loop around them runs an iteration to False:
+    only those prove hidden state when the cell ran without error.
     """
     by_read: dict[tuple[int, str], int] = {}  # (cell, name) -> index in code_findings
     for index, found in enumerate(code_findings):
@@ -172,9 +173,10 @@ def findings(facts: Facts, history: History, code_findings: list[Finding],
     for index, found in enumerate(code_findings):
         if index in replaced or found.severity is not Severity.ERROR:
             continue
+        certain = (failing_reads or {}).get((found.cell, found.name))
         if (found.cause in (Cause.NEVER_DEFINED, Cause.DEFINED_LATER, Cause.TYPO)
-                and (found.cell, found.name) in certain_reads):
-            hidden = _hidden_state(facts, history, found)
+                and certain is not None):
+            hidden = _hidden_state(facts, history, found, in_loop=not certain)
             if hidden is not None:
                 replaced[index] = hidden
     return [replaced.get(index, f) for index, f in enumerate(code_findings)] + extra
@@ -302,6 +304,13 @@ HIDDEN_TEXT = Message(
     "This cell ran without error in the saved session ({count}) and read `{name}`, yet no "
     "cell of the notebook as saved bound `{name}` before it ran: a cell that was deleted, or "
     "edited after it ran, defined it{fits}. Restart & Run All raises NameError here.",
+    "Restore the definition of `{name}` in a cell above this one.")
+HIDDEN_IN_LOOP_TEXT = Message(
+    "hidden-state/deleted-or-edited-cell-loop",
+    "This cell ran without error in the saved session ({count}), and a loop in it reads "
+    "`{name}`, yet no cell of the notebook as saved bound `{name}` before it ran: unless "
+    "the loop ran no iteration, a cell that was deleted, or edited after it ran, defined "
+    "it{fits}. Restart & Run All raises NameError here once the loop runs.",
     "Restore the definition of `{name}` in a cell above this one.")
 WHEN_NEVER_RAN = "was never run in the saved session (it has no execution count)"
 WHEN_LATER_SESSION = ("ran at {source_count} in a later kernel session, after this cell's run "
@@ -454,8 +463,10 @@ def _stale_output(facts: Facts, cell: Cell, name: str) -> Finding | None:
                     Severity.INFO)
 
 
-def _hidden_state(facts: Facts, history: History, code: Finding) -> Finding | None:
-    """A code finding in a cell that ran without error: the name was bound somehow."""
+def _hidden_state(facts: Facts, history: History, code: Finding,
+                  in_loop: bool = False) -> Finding | None:
+    """A code finding in a cell that ran without error: the name was bound somehow (or,
+    for a read ``in_loop``, the loops around it ran no iteration)."""
     cell = facts.cells.get(code.cell)
     name = code.name
     if cell is None or name is None or not ran(cell) or cell.errors:
@@ -473,9 +484,10 @@ def _hidden_state(facts: Facts, history: History, code: Finding) -> Finding | No
     fits = (f"; the counts {gap[0]}-{gap[1]} missing before this run fit such a cell"
             if gap and gap[0] != gap[1] else
             f"; the missing count [{gap[0]}] before this run fits such a cell" if gap else "")
-    key = HIDDEN_TEXT.key
-    text, fix = HIDDEN_TEXT.render({"name": name, "count": _count(facts, cell.index),
-                                    "fits": fits})
+    message = HIDDEN_IN_LOOP_TEXT if in_loop else HIDDEN_TEXT
+    key = message.key
+    text, fix = message.render({"name": name, "count": _count(facts, cell.index),
+                                "fits": fits})
     # A typo's related definitions bind its close name, not this one: they are no part
     # of this story (a commented-out definition of the name, a repeat, still are).
     related = tuple(r for r in code.related
