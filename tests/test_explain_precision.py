@@ -79,3 +79,23 @@ def test_a_typo_names_the_binding_in_the_notebooks_namespace() -> None:
                                   "print(X[:1])") if f.name == "X"]
     assert [(f.cause.value, f.suggestion) for f in found] == [("typo", "x")]
     assert [(r.role, r.cell, r.line) for r in found[0].related] == [("definition", 2, 1)]
+
+
+def test_a_word_the_notebook_has_in_quotes_is_named_as_text_without_quotes() -> None:
+    [found] = _findings("print('hello')\nprint(hello)")
+    assert (found.cause.value, found.message_key, found.suggestion) == (
+        "never-defined", "never-defined/text-without-quotes", "'hello'")
+    assert "the notebook has the text `'hello'` in quotes (line 1 of this cell)" in found.message
+    [found] = _findings('favorite = "Vanilla"', "print(Vanilla)")
+    assert "`\"Vanilla\"` in quotes (cell 1, line 1)" in found.message
+
+
+def test_a_key_a_prefixed_string_or_a_comment_is_no_text_without_quotes() -> None:
+    for first in ("row = {}\nrow['milk']", "label = f'milk'", "# buy 'milk'",
+                  "x = data[0]['milk']"):
+        found = [f for f in _findings(first, "print(milk)") if f.name == "milk"]
+        assert [f.message_key for f in found] == ["never-defined/nowhere"], first
+    # Used as an object (an attribute, an item, a call), the name is no text.
+    for read in ("milk.plot()", "milk[0]", "milk (1)"):
+        found = [f for f in _findings("pd.read_csv('milk')", read) if f.name == "milk"]
+        assert [f.message_key for f in found] == ["never-defined/nowhere"], read

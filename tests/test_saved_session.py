@@ -51,6 +51,58 @@ def test_out_of_order_the_defining_cell_never_ran() -> None:
     assert "never run" in check_notebook(nb).findings[0].message
 
 
+def test_a_definition_that_ran_before_the_error_was_edited_since() -> None:
+    # Cell 2 assigns `x` and ran at [2], yet `x` was undefined at [3]: the version that
+    # ran did not assign it. Run All works: the saved output is stale.
+    nb = Notebook("t.ipynb", (cell(1, "a = 5\na", 1, outputs=1),
+                              cell(2, "x = 1\nprint(x)", 2, outputs=1),
+                              cell(3, "print(x)", 3, name_error("x"))))
+    [found] = check_notebook(nb).findings
+    assert (found.code, found.cause.value, found.cell, found.severity) == (
+        "NS011", "hidden-state", 3, Severity.WARNING)
+    assert found.message_key == "hidden-state/edited-definition"
+    assert "cell 2 was edited after it ran" in found.message
+    assert "Restart & Run All does not fail here" in found.message
+    assert found.fix == "Run cell 2 again, then this cell."
+    # Runs the notebook no longer shows came between: they may have removed it instead.
+    gap = Notebook("t.ipynb", (cell(1, "a = 5\na", 1, outputs=1),
+                               cell(2, "x = 1\nprint(x)", 2, outputs=1),
+                               cell(3, "print(x)", 6, name_error("x"))))
+    [found] = check_notebook(gap).findings
+    assert ("or a run the notebook no longer shows (the counts 3-5 missing) deleted it or "
+            "restarted the kernel") in found.message
+    # Without counts nothing orders the two runs: no story.
+    uncounted = Notebook("t.ipynb", (cell(1, "x = 1\nprint(x)", None, outputs=1),
+                                     cell(2, "print(x)", None, name_error("x"))))
+    assert findings_at(uncounted, 2) == []
+
+
+def test_an_unparsable_definition_whose_run_showed_output_was_edited_since() -> None:
+    # Run as it is now, cell 2 would have saved a SyntaxError; it saved output instead.
+    edited = Notebook("t.ipynb", (cell(1, "a = 5\na", 1, outputs=1),
+                                  cell(2, "x = = 1\nprint(3)", 2, outputs=1),
+                                  cell(3, "print(x)", 3, name_error("x"))))
+    found = [f for f in check_notebook(edited).findings if f.cell == 3]
+    assert [(f.code, f.cause.value) for f in found] == [("NS011", "hidden-state")]
+    assert "not valid Python now" in found[0].message
+    assert "Restart & Run All stops at cell 2 with SyntaxError" in found[0].message
+    # With no output saved, nothing shows the run succeeded: it could not run at all.
+    failed = Notebook("t.ipynb", (cell(1, "a = 5\na", 1, outputs=1),
+                                  cell(2, "x = = 1\nprint(3)", 2, outputs=0),
+                                  cell(3, "print(x)", 3, name_error("x"))))
+    assert findings_at(failed, 3) == [("NS012", "failed-definition", "x", "warning")]
+
+
+def test_a_definition_that_ran_later_and_raised_is_a_failed_definition() -> None:
+    # Running cell 2 first would not have helped: it raised before assigning `x`.
+    failure = SavedError("ImportError", "cannot import name 'x' from 'pkg'", ())
+    nb = Notebook("t.ipynb", (cell(1, "print(x)", 1, name_error("x")),
+                              cell(2, "from pkg import x", 2, failure)))
+    found = [f for f in check_notebook(nb).findings if f.cell == 1]
+    assert [(f.code, f.cause.value) for f in found] == [("NS012", "failed-definition")]
+    assert "ran only after it ([2]) but raised ImportError" in found[0].message
+
+
 def test_out_of_order_replaces_defined_later_and_keeps_its_severity() -> None:
     nb = Notebook("t.ipynb", (cell(1, "print(df)", 1, name_error("df")),
                               cell(2, "df = 1\n", 2)))
@@ -94,15 +146,23 @@ def test_restart_though_the_cells_run_again_after_it_look_like_first_session_run
     assert findings_at(nb, 6) == [("NS010", "restart", "b", "warning")]
 
 
-def test_out_of_order_below_says_run_all_fails_too() -> None:
+def test_a_failed_definition_below_says_run_all_fails_too() -> None:
     failure = SavedError("ImportError", "cannot import name 'X'", ("Cell In[3], line 1",))
     nb = Notebook("t.ipynb", (cell(1, "if X==1\n", 1, SavedError("SyntaxError", "x")),
                               cell(2, "print(X)", 2, name_error("X")),
                               cell(3, "from pkg import X", 3, failure)))
     found = [f for f in check_notebook(nb).findings if f.cell == 2]
-    assert [(f.code, f.name) for f in found] == [("NS009", "X")]
-    assert "raised ImportError before assigning `X`" in found[0].message
+    assert [(f.code, f.name) for f in found] == [("NS012", "X")]
+    assert "ran only after it ([3]) but raised ImportError" in found[0].message
     assert "Restart & Run All fails here too: no cell above" in found[0].message
+    # A definition below that ran later and can work: run it first.
+    nb = Notebook("t.ipynb", (cell(1, "if X==1\n", 1, SavedError("SyntaxError", "x")),
+                              cell(2, "print(X)", 2, name_error("X")),
+                              cell(3, "from pkg import X", 4, failure),
+                              cell(4, "X = 1", 3, outputs=0)))
+    found = [f for f in check_notebook(nb).findings if f.cell == 2]
+    assert [(f.code, f.name) for f in found] == [("NS009", "X")]
+    assert "assigned in cell 4" in found[0].message
 
 
 def test_restart_proven_by_run_times() -> None:
@@ -163,8 +223,10 @@ def test_an_error_after_the_binding_line_is_no_failed_definition() -> None:
     failure = SavedError("ValueError", "bad", ("Cell In[1], line 2", "ValueError: bad"))
     nb = Notebook("t.ipynb", (cell(1, "data = 1\nint('x')\n", 1, failure),
                               cell(2, "print(data)", 2, name_error("data"))))
-    # Bound before the error: the saved NameError has another cause (an edit, a del).
-    assert findings_at(nb, 2) == []
+    # Bound before the error, and no run between the two: the version that ran was
+    # another, edited since.
+    assert findings_at(nb, 2) == [("NS011", "hidden-state", "data", "warning")]
+    assert "cell 1 was edited after it ran" in check_notebook(nb).findings[0].message
 
 
 def test_a_syntax_error_cell_binds_nothing() -> None:
@@ -361,15 +423,16 @@ def test_out_of_order_cites_the_later_session_and_a_definition_that_works() -> N
     assert [(r.role, r.cell) for r in found[0].related] == [("definition", 4)]
 
 
-def test_out_of_order_above_that_failed_says_where_run_all_stops() -> None:
+def test_a_definition_above_that_ran_later_and_failed_says_where_run_all_stops() -> None:
+    # Running cell 1 before this one would not have helped: it raises before assigning.
     failure = SavedError("ValueError", "bad", ("Cell In[5], line 1", "ValueError: bad"))
     nb = Notebook("t.ipynb", (cell(1, "arr = scale(2)\n", 5, failure),
                               cell(2, "print(arr)", 3, name_error("arr")),
                               cell(3, "def scale(x):\n    return x\n", 1)))
     found = [f for f in check_notebook(nb).findings if f.cell == 2]
-    assert [(f.code, f.severity.value) for f in found] == [("NS009", "warning")]
-    assert "ran at [5], after this cell's run, and then raised ValueError" in found[0].message
-    assert "Restart & Run All stops at cell 1 with the same ValueError" in found[0].message
+    assert [(f.code, f.severity.value) for f in found] == [("NS012", "warning")]
+    assert "ran only after it ([5]) but raised ValueError" in found[0].message
+    assert "Restart & Run All stops at cell 1 with the same error" in found[0].message
 
 
 def test_a_del_inside_an_except_handler_explains_the_saved_error_as_at_top_level() -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from ..dataflow.ir import Site
 from ..findings import Cause, Finding, Severity
+from ..model import Span
 from ..names import BUILTIN_NAMES
 from .base import Facts, Message, Rule, before, where
 from .commented_out import CommentedDefinition
@@ -25,7 +28,8 @@ runs into the definition (`#Rulesmynum = [1,2,3]`), a shell command typed
 without `!` (`tesseract --version`), command-line arguments or a one-word SQL
 statement that Python happens to parse (`--outputCodec,lzo`, `abort;`), a read
 on the line that first assigns the name (`df = df.merge(...)`), or
-`true`/`null` in a cell that is pasted JSON.
+`true`/`null` in a cell that is pasted JSON, or a word the notebook has
+elsewhere in quotes (`print(milk)` beside `buy("milk")`: text meant as a string).
 
 ## Why is this bad?
 Running the notebook raises `NameError` at this line.
@@ -96,6 +100,13 @@ SELF_REFERENCE = Message(
     "first, when no `{name}` exists yet, and no cell assigns it before.",
     "Give `{name}` a value in a cell above (or run the cell that makes it), or read the "
     "variable you meant instead.")
+QUOTED_TEXT = Message(
+    "never-defined/text-without-quotes",
+    "`{name}` is not assigned, imported or defined in any cell of this notebook, and it is "
+    "not a Python built-in; the notebook has the text `{quoted}` in quotes ({place}), so "
+    "this may be meant as text: without quotes, Python reads `{name}` as a variable.",
+    "If you meant the text, put it in quotes: `{quoted}`; otherwise define `{name}` in a "
+    "cell above this one.")
 _SPECIAL = {"__file__": FILE}
 
 
@@ -110,8 +121,43 @@ def finding(facts: Facts, name: str, at: Site) -> Finding:
     elif name in BUILTIN_NAMES:
         message = DELETED_BUILTIN
     else:
+        quoted = _quoted(facts, name) if _read_as_a_value(facts, at) else None
+        if quoted is not None:
+            text, place = quoted
+            return facts.finding(RULE, name, at, QUOTED_TEXT,
+                                 {"quoted": text, "place": where(place, at.cell)},
+                                 suggestion=text)
         message = NOWHERE
     return facts.finding(RULE, name, at, message)
+
+
+def _read_as_a_value(facts: Facts, at: Site) -> bool:
+    """Whether the read is a plain value (``print(milk)``), not an object used as one
+    (``milk.plot()``, ``milk[0]``, ``milk(1)``): only a value may be text meant as a string."""
+    line, span = facts.line_at(at), at.span
+    if line is None or span is None or span.end_line != span.line:
+        return False
+    return not line[span.end_column - 1:].lstrip().startswith((".", "[", "("))
+
+
+def _quoted(facts: Facts, name: str) -> tuple[str, Site] | None:
+    """The first string literal whose whole text is ``name`` (``'milk'``), outside
+    comments and subscripts (``row['milk']`` reads a key, not a word meant as text)."""
+    pattern = re.compile(r"(['\"])" + re.escape(name) + r"\1")
+    for cell in facts.notebook.code_cells:
+        if name not in cell.source:
+            continue
+        for number, line in enumerate(cell.source.split("\n"), 1):
+            for match in pattern.finditer(line):
+                before = line[:match.start()].rstrip()
+                if "#" in before or (before and (before[-1].isalnum() or before[-1] == "_")):
+                    continue  # a comment, or a prefixed string (``f'x'``) or other text
+                owner = before[:-1].rstrip()[-1:] if before.endswith("[") else ""
+                if owner and (owner.isalnum() or owner in "_)]"):
+                    continue  # a subscript: ``row['milk']``
+                return match.group(0), Site(cell.index, Span(number, match.start() + 1,
+                                                             number, match.end() + 1))
+    return None
 
 
 def module_value_finding(facts: Facts, name: str, at: Site, import_line: str) -> Finding:

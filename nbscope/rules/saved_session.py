@@ -252,7 +252,10 @@ def _explain_saved_error(facts: Facts, history: History, cell: Cell, name: str,
     if code is not None and code.cause is Cause.DELETED and _deleted_above(cell, name, code):
         return None  # the cell deletes the name itself: its own code explains the error
     read = classify(facts, history, cell, name)
-    return None if read is None else _WRITERS[read.story](facts, history, read, code)
+    if read is None or (read.story is Story.EDITED and (code is not None or not ran(cell))):
+        return None  # the code's own finding says what Run All meets here; or no count
+        # orders this run after the definition's
+    return _WRITERS[read.story](facts, history, read, code)
 
 
 # --- wording: one template per story; every one quotes the saved output the same way
@@ -312,6 +315,12 @@ HIDDEN_IN_LOOP_TEXT = Message(
     "the loop ran no iteration, a cell that was deleted, or edited after it ran, defined "
     "it{fits}. Restart & Run All raises NameError here once the loop runs.",
     "Restore the definition of `{name}` in a cell above this one.")
+EDITED_TEXT = Message(
+    "hidden-state/edited-definition",
+    _SAVED + ": cell {source}, which assigns `{name}` now, ran before it ({source_count}), "
+    "yet `{name}` was not defined at this run: cell {source} was edited after it ran, and "
+    "the version that ran did not assign `{name}`{why}{hidden}.{run_all}",
+    "{fix}")
 WHEN_NEVER_RAN = "was never run in the saved session (it has no execution count)"
 WHEN_LATER_SESSION = ("ran at {source_count} in a later kernel session, after this cell's run "
                       "({restart})")
@@ -351,10 +360,14 @@ def _write_failed_definition(facts: Facts, history: History, read: SavedRead,
     evidence, line = _failure_evidence(facts, d)
     fields = _fields(facts, history, read, code)
     fields.update(
-        ename=ename, run_all=_still_fails(code, d),
+        ename=ename,
+        run_all=(_still_fails(code, d) if d < read.cell.index
+                 else _run_all_note(code, read.defined_below)),
         what=(f"raised {ename} before reaching the assignment" if facts.cells[d].errors
               else "is not valid Python, so it could not run at all"),
-        ran=(f"ran before it ({_count(facts, d)})" if facts.execution_count(d) is not None
+        ran=(f"ran only after it ({_count(facts, d)})"
+             if read.orders.get(d) in (Order.AFTER, Order.LATER_SESSION)
+             else f"ran before it ({_count(facts, d)})" if facts.execution_count(d) is not None
              else "is above it"))
     related = (facts.related("definition", site_of(facts, d, name)),
                Related("error", d, line, None, facts.execution_count(d), evidence))
@@ -442,12 +455,48 @@ def _write_deleted(facts: Facts, history: History, read: SavedRead,
     return _finding(facts, deleted.RULE, read, DELETED_TEXT, fields, related, _severity(code))
 
 
+def _write_edited(facts: Facts, history: History, read: SavedRead,
+                  code: Finding | None) -> Finding:
+    d, name = read.source, read.name
+    fields = _fields(facts, history, read, code)
+    if unparsable(facts, d):
+        fields.update(
+            why=" (that run ended without error, yet the cell is not valid Python now)",
+            run_all=f" Restart & Run All stops at cell {d} with SyntaxError until it is fixed.",
+            fix=f"Fix the SyntaxError in cell {d}, run cell {d} again, then this cell.")
+    else:
+        fields.update(why="", run_all=(" Restart & Run All does not fail here: the saved "
+                                       "output is stale."),
+                      fix=f"Run cell {d} again, then this cell.")
+    fields["hidden"] = _runs_not_shown(history, d, read.cell.index)
+    related = (facts.related("definition", site_of(facts, d, name)),)
+    return _finding(facts, HIDDEN_STATE, read, EDITED_TEXT, fields, related, _severity(code))
+
+
+def _runs_not_shown(history: History, first: int, last: int) -> str:
+    """The other story when counts between two runs are missing: a run the notebook no
+    longer shows removed the name, or the kernel restarted and the counts overlap."""
+    before, after = history.run_of(first), history.run_of(last)
+    if before is None or after is None:
+        return ""
+    shown = {run.count for run in history.runs if run.session == after.session}
+    missing = [c for c in range(before.count + 1, after.count) if c not in shown]
+    if not missing:
+        return ""
+    counts = (f"[{missing[0]}]" if len(missing) == 1
+              else f"the counts {missing[0]}-{missing[-1]}" if missing[-1] - missing[0] + 1
+              == len(missing) else f"{len(missing)} counts between them")
+    return (f"; or a run the notebook no longer shows ({counts} missing) deleted it or "
+            f"restarted the kernel")
+
+
 _WRITERS = {
     Story.DELETED: _write_deleted,
     Story.FAILED_DEFINITION: _write_failed_definition,
     Story.FAILED_IMPORT: _write_failed_import,
     Story.RESTART: _write_restart,
     Story.OUT_OF_ORDER: _write_out_of_order,
+    Story.EDITED: _write_edited,
 }
 
 

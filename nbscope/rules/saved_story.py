@@ -150,6 +150,7 @@ class Story(Enum):
     FAILED_IMPORT = "failed-import"  # the defining import raised ModuleNotFoundError
     RESTART = "restart"  # it was bound only in an earlier kernel session
     OUT_OF_ORDER = "out-of-order"  # the defining cell ran later, or never
+    EDITED = "edited"  # the defining cell ran before, in a version that did not bind it
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,13 +195,18 @@ def classify(facts: Facts, history: History, cell: Cell, name: str) -> SavedRead
     if deleting and all(any(history.order(x, d) is Order.AFTER for x in deleting)
                         for d in bound_before):
         return story(Story.DELETED, max(deleting, key=lambda c: facts.execution_count(c) or 0))
-    if bound_before:
-        return None  # bound before this run: edited since; the code finding stays
+    # A cell that binds the name and ran before, or that is not valid Python now yet
+    # showed a run without error: the version that ran was another (edited since).
+    edited = bound_before + [d for d, order in orders.items() if order is Order.BEFORE
+                             and unparsable(facts, d) and ran_cleanly(facts.cells[d])]
+    if edited:
+        return story(Story.EDITED, max(edited, key=lambda c: facts.execution_count(c) or 0))
     # A definition that failed explains the NameError whichever session it ran in.
     failed = [d for d, order in orders.items()
               if (order in (Order.BEFORE, Order.EARLIER_SESSION)
                   or (order is Order.UNKNOWN and d < cell.index))
-              and (facts.cells[d].errors or unparsable(facts, d))
+              and (facts.cells[d].errors
+                   or (unparsable(facts, d) and not ran_cleanly(facts.cells[d])))
               and failed_before_binding(facts, d, name)]
     if failed:
         d = failed[-1]
@@ -216,9 +222,19 @@ def classify(facts: Facts, history: History, cell: Cell, name: str) -> SavedRead
              if order in (Order.AFTER, Order.LATER_SESSION, Order.NEVER_RAN)]
     if later:
         # Cite a definition that can work: running a cell that fails binds nothing.
-        d = next((x for x in later if not failed_before_binding(facts, x, name)), later[0])
-        return story(Story.OUT_OF_ORDER, d)
+        working = [x for x in later if not failed_before_binding(facts, x, name)]
+        if not working and all(facts.cells[x].errors for x in later):
+            # Every one ran later and raised before binding it: running it first fails too.
+            d = later[0]
+            missing = MISSING_MODULE.search(facts.cells[d].errors[0].evalue)
+            return story(Story.FAILED_IMPORT if missing else Story.FAILED_DEFINITION, d)
+        return story(Story.OUT_OF_ORDER, working[0] if working else later[0])
     return None
+
+
+def ran_cleanly(cell: Cell) -> bool:
+    """Whether the cell's saved outputs show a run that raised nothing (outputs, no error)."""
+    return ran(cell) and cell.output_count > len(cell.errors) and not cell.errors
 
 
 def _uncounted_order(facts: Facts, d: int, cell: int) -> Order:
