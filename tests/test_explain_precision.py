@@ -99,3 +99,17 @@ def test_a_key_a_prefixed_string_or_a_comment_is_no_text_without_quotes() -> Non
     for read in ("milk.plot()", "milk[0]", "milk (1)"):
         found = [f for f in _findings("pd.read_csv('milk')", read) if f.name == "milk"]
         assert [f.message_key for f in found] == ["never-defined/nowhere"], read
+
+
+def test_a_cell_reading_its_own_functions_variable_is_function_local_not_defined_later() -> None:
+    found = [f for f in _findings("def test2():\n    x = 10\n    return x\ntest2()\nprint(x)",
+                                  "x = 1") if f.name == "x"]
+    assert [(f.cause.value, f.message_key) for f in found] == [
+        ("function-local", "function-local/global-below")]
+    assert "the global `x` assigned at cell 2, line 1 is another variable" in found[0].message
+    # A function of another cell, or one that takes the name as a parameter (``def
+    # plot(df)``): the later global is the one meant (defined-later).
+    for cells in (("def test2():\n    x = 10", "print(x)", "x = 1"),
+                  ("def test2(x):\n    x = x + 1\nprint(x)", "x = 1")):
+        found = [f for f in _findings(*cells) if f.name == "x"]
+        assert [f.cause.value for f in found] == ["defined-later"], cells

@@ -565,3 +565,12 @@ def test_a_saved_error_in_a_cell_that_is_not_valid_python_is_still_explained() -
     found = [f for f in check_notebook(nb).findings if f.name == "hllo"]
     assert [(f.code, f.cause.value) for f in found] == [("NS008", "never-defined")]
     assert "not valid Python now, but its code still reads `hllo`" in found[0].message
+
+
+def test_a_saved_error_on_the_cells_own_function_variable_stays_function_local() -> None:
+    # The lesson ``def f(): x = 10`` then ``print(x)``: cell 2's global `x`, run later, is
+    # another variable; running it first is not the fix.
+    nb = Notebook("t.ipynb", (cell(1, "def f():\n    x = 10\n    return x\nprint(x)", 1,
+                                   name_error("x")),
+                              cell(2, "x = 1\nprint(x)", 2, outputs=1)))
+    assert findings_at(nb, 1) == [("NS002", "function-local", "x", "error")]

@@ -104,12 +104,31 @@ def _explain_verdict(facts: Facts, verdict: Verdict) -> Finding | None:
     if verdict.calls and not module_sites and not facts.global_writes(use.name):
         return None  # bound nowhere at all: reported once, where the function reads it
     later = [s for s in module_sites if before(at, s.site)]
+    own = _local_of_a_function_above(facts, use.name, at) if later and not verdict.calls else None
+    if own is not None:
+        # ``def f(x): ...`` then ``print(x)`` in one cell: the read expects the function's
+        # variable; a global of that name in a later cell is another one.
+        return function_local.global_below_finding(facts, use.name, at, own, later[0].site)
     if later:
         return defined_later.finding(facts, use, at, later[0], verdict.calls, verdict.certain)
     star = facts.later_star_import(at)
     if star is not None and not facts.sites(use.name):
         return defined_later.star_finding(facts, use.name, at, star)
     return unbound_name(facts, use.name, at, use.site)
+
+
+def _local_of_a_function_above(facts: Facts, name: str, at: Site) -> BindingSite | None:
+    """A binding of ``name`` inside a function (its parameter or local) that the reading
+    cell itself defines above the read, when no cell binds it at module level above."""
+    if any(before(s.site, at) for s in facts.module_sites(name)):
+        return None
+    local = [s for s in facts.sites(name) if not s.scope.is_module and s.site.cell == at.cell
+             and before(s.site, at) and s.scope is ScopeKind.FUNCTION]
+    # A parameter of that name says little: parameters often share the name of the
+    # global they are given (``def plot(df)``); only an assignment in the body does.
+    parameters = {s.owner for s in local if s.binding is BindingKind.PARAMETER}
+    assigned = [s for s in local if s.owner not in parameters]
+    return function_local.pick_site(assigned) if assigned else None
 
 
 def unbound_name(facts: Facts, name: str, at: Site, read: Site | None = None) -> Finding:

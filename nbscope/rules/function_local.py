@@ -99,6 +99,27 @@ COMPREHENSION = Message(
 _BY_SCOPE = {ScopeKind.FUNCTION: FUNCTION, ScopeKind.LAMBDA: FUNCTION,
              ScopeKind.CLASS: CLASS_BODY, ScopeKind.ISOLATED: TIMEIT}
 
+GLOBAL_BELOW = Message(
+    "function-local/global-below",
+    "`{name}` is {what} the function `{owner}` ({place}), and exists only while `{owner}` "
+    "runs; the global `{name}` assigned at {later} is another variable, and it is assigned "
+    "only below this line.",
+    "Return the value from `{owner}` and keep it (`{name} = {owner}(...)`), or assign the "
+    "global `{name}` above this line.")
+
+
+def global_below_finding(facts: Facts, name: str, at: Site, site: BindingSite,
+                         later: Site) -> Finding:
+    """A cell reads the variable of a function it defines above the read, while the only
+    global of that name is assigned below: the read expects the function's variable."""
+    what = ("a parameter of" if site.binding is BindingKind.PARAMETER
+            else "assigned inside")
+    fields = {"owner": site.owner or "?", "place": where(site.site, at.cell), "what": what,
+              "later": where(later, at.cell)}
+    return facts.finding(RULE, name, at, GLOBAL_BELOW, fields,
+                         related=(facts.related("definition", site.site),
+                                  facts.related("definition", later)))
+
 
 MODULE_CLASS = Message(
     "function-local/module-class",

@@ -255,6 +255,9 @@ def _explain_saved_error(facts: Facts, history: History, cell: Cell, name: str,
     if read is None or (read.story is Story.EDITED and (code is not None or not ran(cell))):
         return None  # the code's own finding says what Run All meets here; or no count
         # orders this run after the definition's
+    if (read.story is Story.OUT_OF_ORDER and read.defined_below and code is not None
+            and code.cause is Cause.FUNCTION_LOCAL):
+        return None  # the cell's own function binds it: a global below is another variable
     return _WRITERS[read.story](facts, history, read, code)
 
 
