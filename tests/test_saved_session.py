@@ -85,7 +85,7 @@ def test_an_unparsable_definition_whose_run_showed_output_was_edited_since() -> 
     found = [f for f in check_notebook(edited).findings if f.cell == 3]
     assert [(f.code, f.cause.value) for f in found] == [("NS011", "hidden-state")]
     assert "not valid Python now" in found[0].message
-    assert "Restart & Run All stops at cell 2 with SyntaxError" in found[0].message
+    assert "Until cell 2 is fixed, Restart & Run All cannot get past it" in found[0].message
     # With no output saved, nothing shows the run succeeded: it could not run at all.
     failed = Notebook("t.ipynb", (cell(1, "a = 5\na", 1, outputs=1),
                                   cell(2, "x = = 1\nprint(3)", 2, outputs=0),
@@ -103,12 +103,19 @@ def test_a_definition_that_ran_later_and_raised_is_a_failed_definition() -> None
     assert "ran only after it ([2]) but raised ImportError" in found[0].message
 
 
-def test_out_of_order_replaces_defined_later_and_keeps_its_severity() -> None:
+def test_a_saved_error_on_a_name_defined_below_that_ran_after_is_defined_later() -> None:
+    # The cells ran in the page's order: the order of the page is the cause, not the
+    # order they were run in.
     nb = Notebook("t.ipynb", (cell(1, "print(df)", 1, name_error("df")),
                               cell(2, "df = 1\n", 2)))
     [found] = check_notebook(nb).findings
-    assert (found.code, found.cell, found.severity) == ("NS009", 1, Severity.ERROR)
-    assert "Restart & Run All fails here too (defined-later)" in found.message
+    assert (found.code, found.cause.value, found.cell, found.severity) == (
+        "NS001", "defined-later", 1, Severity.ERROR)
+    # Defined above and run after (or never): the order the cells were run in.
+    nb = Notebook("t.ipynb", (cell(1, "df = 1\n", 2),
+                              cell(2, "print(df)", 1, name_error("df"))))
+    [found] = check_notebook(nb).findings
+    assert (found.code, found.cause.value) == ("NS009", "out-of-order")
 
 
 def test_restart_proven_by_a_repeated_count() -> None:
@@ -233,6 +240,9 @@ def test_a_syntax_error_cell_binds_nothing() -> None:
     nb = Notebook("t.ipynb", (cell(1, "bolean=int(1))", 41, SavedError("SyntaxError", "x")),
                               cell(2, "int=bolean(1)", 42, name_error("bolean"))))
     assert ("NS012", "failed-definition", "bolean", "warning") in findings_at(nb, 2)
+    [found] = [f for f in check_notebook(nb).findings if f.cell == 2 and f.name == "bolean"]
+    # A SyntaxError stops the whole cell, not the lines after the one it points at.
+    assert "could not run at all (Python rejected its code with SyntaxError)" in found.message
 
 
 def test_a_syntax_error_cell_that_only_reads_the_name_is_no_definition() -> None:
@@ -298,8 +308,8 @@ def test_python2_builtins_are_no_hidden_state() -> None:
 def test_the_saved_traceback_line_places_the_finding() -> None:
     error = SavedError(NAME_ERROR, "name 'a' is not defined",
                        ("Cell In[2], line 3", "NameError: name 'a' is not defined"))
-    nb = Notebook("t.ipynb", (cell(1, "def f(a):\n    return a\nprint(a)", 2, error),
-                              cell(2, "a = 1", 3)))
+    nb = Notebook("t.ipynb", (cell(1, "a = 1", 3),
+                              cell(2, "def f(a):\n    return a\nprint(a)", 2, error)))
     [found] = check_notebook(nb).findings
     assert (found.code, found.span.line, found.span.column) == ("NS009", 3, 7)
 
@@ -417,10 +427,20 @@ def test_out_of_order_cites_the_later_session_and_a_definition_that_works() -> N
                               cell(4, "name = 'y'\n", 3),
                               cell(5, "c = 1\n", 5)))
     found = [f for f in check_notebook(nb).findings if f.cell == 2]
+    # Every definition is below: the page's order is the cause.
+    assert [(f.code, f.name) for f in found] == [("NS001", "name")]
+    # Moved above the reader, cell 4's later session is what the saved story cites.
+    nb = Notebook("t.ipynb", (cell(1, "a = 1\n", 1),
+                              cell(2, "b = 1\nname = 'x'\nif name\n", 1,
+                                   SavedError("SyntaxError", "invalid syntax")),
+                              cell(3, "name = 'y'\n", 3),
+                              cell(4, "print(name)", 5, name_error("name")),
+                              cell(5, "c = 1\n", 5)))
+    found = [f for f in check_notebook(nb).findings if f.cell == 4]
     assert [(f.code, f.name) for f in found] == [("NS009", "name")]
-    assert "assigned in cell 4 (below this one), which ran at [3] in a later kernel " \
+    assert "assigned in cell 3 (above this one), which ran at [3] in a later kernel " \
            "session, after this cell's run (more than one cell has the counts" in found[0].message
-    assert [(r.role, r.cell) for r in found[0].related] == [("definition", 4)]
+    assert [(r.role, r.cell) for r in found[0].related] == [("definition", 3)]
 
 
 def test_a_definition_above_that_ran_later_and_failed_says_where_run_all_stops() -> None:
@@ -432,7 +452,7 @@ def test_a_definition_above_that_ran_later_and_failed_says_where_run_all_stops()
     found = [f for f in check_notebook(nb).findings if f.cell == 2]
     assert [(f.code, f.severity.value) for f in found] == [("NS012", "warning")]
     assert "ran only after it ([5]) but raised ValueError" in found[0].message
-    assert "Restart & Run All stops at cell 1 with the same error" in found[0].message
+    assert "Until cell 1 runs without that error, this cell fails the same way" in found[0].message
 
 
 def test_a_del_inside_an_except_handler_explains_the_saved_error_as_at_top_level() -> None:
@@ -503,10 +523,11 @@ def test_restart_when_the_definition_ran_before_the_count_started_again() -> Non
 
 def test_the_saved_outputs_decide_between_a_later_run_and_a_run_before_the_restart() -> None:
     # Cell 1 [1], restart, cell 2 [1] fails on `y`; cell 3 [2] assigns it, below. Page
-    # order fits cell 3 in either session: a higher count is most simply a later run.
+    # order fits cell 3 in either session: a higher count is most simply a later run, and
+    # a definition below that ran later leaves the code's cause (defined-later).
     nb = Notebook("t.ipynb", (cell(1, "x = 1", 1), cell(2, "print(y)", 1, name_error("y")),
                               cell(3, "y = 2", 2)))
-    assert findings_at(nb, 2)[0][:2] == ("NS009", "out-of-order")
+    assert findings_at(nb, 2)[0][:2] == ("NS001", "defined-later")
     # But cell 3 read `x` without error, and only cell 1's run (before the restart) bound
     # it: cell 3 ran before the restart too.
     reads_x = Notebook("t.ipynb", (cell(1, "x = 1", 1),

@@ -69,15 +69,27 @@ def test_an_error_inside_a_function_is_explained_at_the_call_with_the_function_p
 
 
 def test_a_function_reading_a_name_assigned_after_the_call_ran_is_out_of_order() -> None:
+    error = name_error("rate", "Cell In[3], line 1\n----> 1 report()\n",
+                       "Cell In[1], line 2, in report()\n      1 def report():\n"
+                       "----> 2     print(rate)\n")
+    nb = Notebook("t.ipynb", (cell(1, "def report():\n    print(rate)", 1),
+                              cell(2, "rate = 0.1", 4), cell(3, "report()", 3, error)))
+    [found] = [f for f in check_notebook(nb).findings if f.cell == 3]
+    assert (found.code, found.cause.value) == ("NS009", "out-of-order")
+    assert "raised inside `report` (cell 1, line 2)" in found.message
+    assert "`rate` is assigned in cell 2 (above this one), which ran at [4]" in found.message
+
+
+def test_a_function_reading_a_name_assigned_only_below_the_call_is_defined_later() -> None:
     error = name_error("rate", "Cell In[2], line 1\n----> 1 report()\n",
                        "Cell In[1], line 2, in report()\n      1 def report():\n"
                        "----> 2     print(rate)\n")
     nb = Notebook("t.ipynb", (cell(1, "def report():\n    print(rate)", 1),
                               cell(2, "report()", 2, error), cell(3, "rate = 0.1", 3)))
     [found] = [f for f in check_notebook(nb).findings if f.cell == 2]
-    assert (found.code, found.cause.value) == ("NS009", "out-of-order")
-    assert "raised inside `report` (cell 1, line 2)" in found.message
-    assert "`rate` is assigned in cell 3 (below this one), which ran at [3]" in found.message
+    assert (found.code, found.cause.value) == ("NS001", "defined-later")
+    assert "`report` reads `rate` (cell 1, line 2), which is first assigned in cell 3" \
+        in found.message
 
 
 def test_a_name_error_from_evaluated_text_is_said_to_come_from_that_text() -> None:

@@ -104,7 +104,9 @@ class _Composer:
         if found is None:
             return self._gone() or self._namespace_typo() or self._unexplained()
         saved = found.evidence is Evidence.SAVED_SESSION
-        if saved and found.cause is Cause.OUT_OF_ORDER:
+        if (saved and found.cause is Cause.OUT_OF_ORDER) or found.cause is Cause.DEFINED_LATER:
+            # Defined below: the saved story leaves the code's cause, and the session
+            # tells whether the defining cell ran (before a restart) or not.
             return self._not_run(found)
         if saved and found.cause is Cause.FAILED_DEFINITION:
             return self._failed(found)

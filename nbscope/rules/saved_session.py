@@ -256,8 +256,11 @@ def _explain_saved_error(facts: Facts, history: History, cell: Cell, name: str,
         return None  # the code's own finding says what Run All meets here; or no count
         # orders this run after the definition's
     if (read.story is Story.OUT_OF_ORDER and read.defined_below and code is not None
-            and code.cause is Cause.FUNCTION_LOCAL):
-        return None  # the cell's own function binds it: a global below is another variable
+            and code.cause in (Cause.FUNCTION_LOCAL, Cause.DEFINED_LATER)):
+        # Every definition is below: the cells ran in the page's order and the page's
+        # order is the cause (defined-later); or the cell's own function binds it and a
+        # global below is another variable (function-local).
+        return None
     return _WRITERS[read.story](facts, history, read, code)
 
 
@@ -350,10 +353,15 @@ def _failure_evidence(facts: Facts, d: int) -> tuple[str, int | None]:
     return f"{failure_name(facts, d)}: {errors[0].evalue}"[:200], error_line(errors[0])
 
 
+_COMPILE_ERRORS = frozenset({"SyntaxError", "IndentationError", "TabError"})
+
+
 def _still_fails(code: Finding | None, d: int) -> str:
     if code is not None and code.cause is not None and code.severity is Severity.ERROR:
         return f" Restart & Run All fails here too ({code.cause.value})."
-    return f" Restart & Run All stops at cell {d} with the same error until it is fixed."
+    # Not "Run All stops there": an earlier cell may stop it first, and an error that
+    # depends on what ran before may not recur in the page's order.
+    return f" Until cell {d} runs without that error, this cell fails the same way."
 
 
 def _write_failed_definition(facts: Facts, history: History, read: SavedRead,
@@ -366,7 +374,9 @@ def _write_failed_definition(facts: Facts, history: History, read: SavedRead,
         ename=ename,
         run_all=(_still_fails(code, d) if d < read.cell.index
                  else _run_all_note(code, read.defined_below)),
-        what=(f"raised {ename} before reaching the assignment" if facts.cells[d].errors
+        what=(f"could not run at all (Python rejected its code with {ename})"
+              if facts.cells[d].errors and ename in _COMPILE_ERRORS
+              else f"raised {ename} before reaching the assignment" if facts.cells[d].errors
               else "is not valid Python, so it could not run at all"),
         ran=(f"ran only after it ({_count(facts, d)})"
              if read.orders.get(d) in (Order.AFTER, Order.LATER_SESSION)
@@ -432,8 +442,8 @@ def _write_out_of_order(facts: Facts, history: History, read: SavedRead,
         ename = failure_name(facts, d)
         when += f", and then raised {ename} before assigning `{name}`"
         if code is None and d < cell.index:
-            fields["run_all"] = (f" Restart & Run All stops at cell {d} with the same {ename} "
-                                 f"until it is fixed.")
+            fields["run_all"] = (f" Until cell {d} runs without the {ename}, this cell "
+                                 f"fails the same way.")
     fields.update(when=when, place="above" if d < cell.index else "below",
                   better=(f"; better, move it above cell {cell.index}." if d > cell.index
                           else "."))
@@ -465,7 +475,7 @@ def _write_edited(facts: Facts, history: History, read: SavedRead,
     if unparsable(facts, d):
         fields.update(
             why=" (that run ended without error, yet the cell is not valid Python now)",
-            run_all=f" Restart & Run All stops at cell {d} with SyntaxError until it is fixed.",
+            run_all=f" Until cell {d} is fixed, Restart & Run All cannot get past it.",
             fix=f"Fix the SyntaxError in cell {d}, run cell {d} again, then this cell.")
     else:
         fields.update(why="", run_all=(" Restart & Run All does not fail here: the saved "
