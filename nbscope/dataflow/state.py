@@ -8,6 +8,7 @@ afterwards and starting a new cell cost what changed, not the namespace size;
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 
 from .ir import INITIAL, Event
@@ -54,7 +55,7 @@ class Layer:
     def set(self, name: str, events: frozenset[Event]) -> None:
         self.delta[name] = events
 
-    def names(self) -> set[str]:
+    def names(self) -> builtins.set[str]:  # ``set`` here is the method above
         names = set(self.delta)
         for level in self.levels:
             names.update(level)

@@ -34,7 +34,7 @@ from .ir import (
     Try,
 )
 from .lower import EAGER_ANNOTATIONS
-from .resolution import resolve
+from .resolution import NonlocalWrite, resolve
 
 
 class PythonLowering(ExpressionLowering):
@@ -220,7 +220,8 @@ class PythonLowering(ExpressionLowering):
                                      isinstance(node, ast.AsyncFunctionDef),
                                      decorated=bool(node.decorator_list))
         outer_writes, outer_body = self.nonlocal_writes, self.function_body
-        self.nonlocal_writes = writes = []
+        writes: list[NonlocalWrite] = []
+        self.nonlocal_writes = writes
         try:
             with self.nested_scope(ScopeKind.FUNCTION, 1, names, node.name) as body:
                 self.function_body = body
