@@ -113,3 +113,10 @@ def test_a_cell_reading_its_own_functions_variable_is_function_local_not_defined
                   ("def test2(x):\n    x = x + 1\nprint(x)", "x = 1")):
         found = [f for f in _findings(*cells) if f.name == "x"]
         assert [f.cause.value for f in found] == ["defined-later"], cells
+
+
+def test_a_key_held_down_is_a_typo_of_the_name_with_one_or_two_of_that_letter() -> None:
+    found = [f for f in _findings("num3 = 4", "print(num33333)", "hello = 1\nprint(helllo)")
+             if f.cause is not None]
+    assert [(f.name, f.cause.value, f.suggestion) for f in found] == [
+        ("num33333", "typo", "num3"), ("helllo", "typo", "hello")]

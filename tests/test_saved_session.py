@@ -62,7 +62,7 @@ def test_a_definition_that_ran_before_the_error_was_edited_since() -> None:
         "NS011", "hidden-state", 3, Severity.WARNING)
     assert found.message_key == "hidden-state/edited-definition"
     assert "cell 2 was edited after it ran" in found.message
-    assert "Restart & Run All does not fail here" in found.message
+    assert "Restart & Run All does not fail on `x` here" in found.message
     assert found.fix == "Run cell 2 again, then this cell."
     # Runs the notebook no longer shows came between: they may have removed it instead.
     gap = Notebook("t.ipynb", (cell(1, "a = 5\na", 1, outputs=1),
@@ -93,14 +93,14 @@ def test_an_unparsable_definition_whose_run_showed_output_was_edited_since() -> 
     assert findings_at(failed, 3) == [("NS012", "failed-definition", "x", "warning")]
 
 
-def test_a_definition_that_ran_later_and_raised_is_a_failed_definition() -> None:
-    # Running cell 2 first would not have helped: it raised before assigning `x`.
+def test_a_definition_below_that_ran_later_and_raised_is_still_defined_later() -> None:
+    # The reader ran first, in the page's order: the page's order is the cause, whatever
+    # cell 2 did when it ran later.
     failure = SavedError("ImportError", "cannot import name 'x' from 'pkg'", ())
     nb = Notebook("t.ipynb", (cell(1, "print(x)", 1, name_error("x")),
                               cell(2, "from pkg import x", 2, failure)))
     found = [f for f in check_notebook(nb).findings if f.cell == 1]
-    assert [(f.code, f.cause.value) for f in found] == [("NS012", "failed-definition")]
-    assert "ran only after it ([2]) but raised ImportError" in found[0].message
+    assert [(f.code, f.cause.value) for f in found] == [("NS001", "defined-later")]
 
 
 def test_a_saved_error_on_a_name_defined_below_that_ran_after_is_defined_later() -> None:
@@ -153,23 +153,16 @@ def test_restart_though_the_cells_run_again_after_it_look_like_first_session_run
     assert findings_at(nb, 6) == [("NS010", "restart", "b", "warning")]
 
 
-def test_a_failed_definition_below_says_run_all_fails_too() -> None:
+def test_out_of_order_below_says_run_all_fails_too() -> None:
+    # No code finding here (cell 1 stops Run All): the saved story tells it.
     failure = SavedError("ImportError", "cannot import name 'X'", ("Cell In[3], line 1",))
     nb = Notebook("t.ipynb", (cell(1, "if X==1\n", 1, SavedError("SyntaxError", "x")),
                               cell(2, "print(X)", 2, name_error("X")),
                               cell(3, "from pkg import X", 3, failure)))
     found = [f for f in check_notebook(nb).findings if f.cell == 2]
-    assert [(f.code, f.name) for f in found] == [("NS012", "X")]
-    assert "ran only after it ([3]) but raised ImportError" in found[0].message
-    assert "Restart & Run All fails here too: no cell above" in found[0].message
-    # A definition below that ran later and can work: run it first.
-    nb = Notebook("t.ipynb", (cell(1, "if X==1\n", 1, SavedError("SyntaxError", "x")),
-                              cell(2, "print(X)", 2, name_error("X")),
-                              cell(3, "from pkg import X", 4, failure),
-                              cell(4, "X = 1", 3, outputs=0)))
-    found = [f for f in check_notebook(nb).findings if f.cell == 2]
     assert [(f.code, f.name) for f in found] == [("NS009", "X")]
-    assert "assigned in cell 4" in found[0].message
+    assert "raised ImportError before assigning `X`" in found[0].message
+    assert "Restart & Run All fails here too: no cell above" in found[0].message
 
 
 def test_restart_proven_by_run_times() -> None:
@@ -443,16 +436,17 @@ def test_out_of_order_cites_the_later_session_and_a_definition_that_works() -> N
     assert [(r.role, r.cell) for r in found[0].related] == [("definition", 3)]
 
 
-def test_a_definition_above_that_ran_later_and_failed_says_where_run_all_stops() -> None:
-    # Running cell 1 before this one would not have helped: it raises before assigning.
+def test_out_of_order_above_that_failed_says_it_fails_until_fixed() -> None:
+    # At [3] cell 1 had not run: out of order; it then raised, which the message says.
     failure = SavedError("ValueError", "bad", ("Cell In[5], line 1", "ValueError: bad"))
     nb = Notebook("t.ipynb", (cell(1, "arr = scale(2)\n", 5, failure),
                               cell(2, "print(arr)", 3, name_error("arr")),
                               cell(3, "def scale(x):\n    return x\n", 1)))
     found = [f for f in check_notebook(nb).findings if f.cell == 2]
-    assert [(f.code, f.severity.value) for f in found] == [("NS012", "warning")]
-    assert "ran only after it ([5]) but raised ValueError" in found[0].message
-    assert "Until cell 1 runs without that error, this cell fails the same way" in found[0].message
+    assert [(f.code, f.severity.value) for f in found] == [("NS009", "warning")]
+    assert "ran at [5], after this cell's run, and then raised ValueError" in found[0].message
+    assert "Until cell 1 runs without the ValueError, this cell fails the same way" \
+        in found[0].message
 
 
 def test_a_del_inside_an_except_handler_explains_the_saved_error_as_at_top_level() -> None:

@@ -338,7 +338,7 @@ def _fields(facts: Facts, history: History, read: SavedRead,
     """What every story's wording may use."""
     return {"name": read.name, "count": _count(facts, read.cell.index), "source": read.source,
             "source_count": _count(facts, read.source), "restart": history.restart_evidence,
-            "run_all": _run_all_note(code, read.defined_below)}
+            "run_all": _run_all_note(code, read.defined_below, read.name)}
 
 
 def _severity(code: Finding | None) -> Severity:
@@ -373,14 +373,12 @@ def _write_failed_definition(facts: Facts, history: History, read: SavedRead,
     fields.update(
         ename=ename,
         run_all=(_still_fails(code, d) if d < read.cell.index
-                 else _run_all_note(code, read.defined_below)),
+                 else _run_all_note(code, read.defined_below, read.name)),
         what=(f"could not run at all (Python rejected its code with {ename})"
               if facts.cells[d].errors and ename in _COMPILE_ERRORS
               else f"raised {ename} before reaching the assignment" if facts.cells[d].errors
               else "is not valid Python, so it could not run at all"),
-        ran=(f"ran only after it ({_count(facts, d)})"
-             if read.orders.get(d) in (Order.AFTER, Order.LATER_SESSION)
-             else f"ran before it ({_count(facts, d)})" if facts.execution_count(d) is not None
+        ran=(f"ran before it ({_count(facts, d)})" if facts.execution_count(d) is not None
              else "is above it"))
     related = (facts.related("definition", site_of(facts, d, name)),
                Related("error", d, line, None, facts.execution_count(d), evidence))
@@ -463,7 +461,7 @@ def _write_deleted(facts: Facts, history: History, read: SavedRead,
                  + ("never ran" if read.orders[b] is Order.NEVER_RAN
                     else f"ran only later ({_count(facts, b)})"))
     fields = _fields(facts, history, read, code)
-    fields.update(again=again, run_all=_run_all_note(code))
+    fields.update(again=again, run_all=_run_all_note(code, name=name))
     related = (Related("deletion", d, None, None, facts.execution_count(d), f"del {name}"),)
     return _finding(facts, deleted.RULE, read, DELETED_TEXT, fields, related, _severity(code))
 
@@ -478,8 +476,8 @@ def _write_edited(facts: Facts, history: History, read: SavedRead,
             run_all=f" Until cell {d} is fixed, Restart & Run All cannot get past it.",
             fix=f"Fix the SyntaxError in cell {d}, run cell {d} again, then this cell.")
     else:
-        fields.update(why="", run_all=(" Restart & Run All does not fail here: the saved "
-                                       "output is stale."),
+        fields.update(why="", run_all=(f" Restart & Run All does not fail on `{name}` here: "
+                                       f"the saved output is stale."),
                       fix=f"Run cell {d} again, then this cell.")
     fields["hidden"] = _runs_not_shown(history, d, read.cell.index)
     related = (facts.related("definition", site_of(facts, d, name)),)
@@ -581,12 +579,15 @@ def _third_party_star_import(facts: Facts) -> bool:
                for cell in facts.cell_facts.values() for record in cell.imports)
 
 
-def _run_all_note(code: Finding | None, defined_below: bool = False) -> str:
+def _run_all_note(code: Finding | None, defined_below: bool = False,
+                  name: str | None = None) -> str:
     if code is None and defined_below:
         return (" Restart & Run All fails here too: no cell above this one assigns it.")
     if code is None:
-        return (" Restart & Run All does not fail here: the saved output is stale, left by "
-                "the order the cells were run in.")
+        # On this name only: another name of the cell, or a cell above, may still fail.
+        on = f" on `{name}`" if name else ""
+        return (f" Restart & Run All does not fail{on} here: the saved output is stale, left "
+                f"by the order the cells were run in.")
     if code.severity is Severity.ERROR:
         return f" Restart & Run All fails here too ({code.cause.value if code.cause else ''})."
     return ""

@@ -212,7 +212,9 @@ def classify(facts: Facts, history: History, cell: Cell, name: str) -> SavedRead
         d = failed[-1]
         errors = facts.cells[d].errors
         missing = errors and MISSING_MODULE.search(errors[0].evalue)
-        return story(Story.FAILED_IMPORT if missing else Story.FAILED_DEFINITION, d)
+        if missing and _imports_from(facts, d, name, missing.group(1)):
+            return story(Story.FAILED_IMPORT, d)
+        return story(Story.FAILED_DEFINITION, d)
     earlier = [d for d, order in orders.items() if order is Order.EARLIER_SESSION]
     if earlier:
         # The definition to run again after the restart: the nearest one above the cell.
@@ -222,14 +224,23 @@ def classify(facts: Facts, history: History, cell: Cell, name: str) -> SavedRead
              if order in (Order.AFTER, Order.LATER_SESSION, Order.NEVER_RAN)]
     if later:
         # Cite a definition that can work: running a cell that fails binds nothing.
-        working = [x for x in later if not failed_before_binding(facts, x, name)]
-        if not working and all(facts.cells[x].errors for x in later):
-            # Every one ran later and raised before binding it: running it first fails too.
-            d = later[0]
-            missing = MISSING_MODULE.search(facts.cells[d].errors[0].evalue)
-            return story(Story.FAILED_IMPORT if missing else Story.FAILED_DEFINITION, d)
-        return story(Story.OUT_OF_ORDER, working[0] if working else later[0])
+        d = next((x for x in later if not failed_before_binding(facts, x, name)), later[0])
+        return story(Story.OUT_OF_ORDER, d)
     return None
+
+
+def _imports_from(facts: Facts, cell: int, name: str, module: str) -> bool:
+    """Whether ``cell`` binds ``name`` by importing it from ``module`` (or the package it
+    is in), not by some other statement the missing module stopped."""
+    found = facts.cell_facts.get(cell)
+    if found is None or not found.parsed:
+        return True  # nothing tells: the missing module is the likeliest source
+    top = module.split(".")[0]
+    return any(record.module.split(".")[0] == top
+               and (record.star or record.alias == name
+                    or any(alias == name for alias, _ in record.names)
+                    or (not record.names and record.module.split(".")[0] == name))
+               for record in found.imports)
 
 
 def ran_cleanly(cell: Cell) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keyword
+import re
 
 from ..dataflow.cellfacts import BindingSite
 from ..dataflow.ir import BindingKind, Site
@@ -74,7 +75,23 @@ def closest(facts: Facts, name: str, at: Site,
     best = _best_match(name, candidates, at)
     if best is None and 2 <= len(name) < 4:
         best = _unique_short_match(name, candidates)
+    if best is None:
+        best = _held_key_match(facts, name, at)
     return best
+
+
+def _held_key_match(facts: Facts, name: str, at: Site) -> tuple[str, BindingSite] | None:
+    """``num33333`` for ``num3``, ``helllo`` for ``hello``: a key held down types a run of
+    one character, too many edits away for the distance test."""
+    for repeat in (r"\1", r"\1\1"):
+        meant = _HELD_KEY.sub(repeat, name)
+        sites = facts.bindings.get(meant, []) if meant != name else []
+        if sites and _visible_from(sites, at):
+            return meant, next((s for s in sites if s.scope.is_module), sites[0])
+    return None
+
+
+_HELD_KEY = re.compile(r"(.)\1{2,}")
 
 
 def _length_limit(name: str) -> int:
