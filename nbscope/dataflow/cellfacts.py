@@ -31,12 +31,16 @@ class ScopeKind(Enum):
     COMPREHENSION = "comprehension"
     ISOLATED = "isolated"  # ``%timeit``'s throwaway namespace
 
-    def __init__(self, value: str) -> None:
-        # The questions rules and the lowering ask, as attributes: they are asked at every
-        # read, and looking a member up on an Enum class is slow before Python 3.12.
-        self.is_module = value == "module"
-        # A function or lambda body: runs when called, its names vanish when it returns.
-        self.is_function = value in ("function", "lambda")
+    # The questions rules and the lowering ask, as attributes (set for every member
+    # below): they are asked at every read, and looking a member up on an Enum class is
+    # slow before Python 3.12.
+    is_module: bool
+    is_function: bool  # a function or lambda body: runs when called, its names vanish
+
+
+for _kind in ScopeKind:
+    _kind.is_module = _kind.value == "module"
+    _kind.is_function = _kind.value in ("function", "lambda")
 
 
 @dataclass(slots=True, unsafe_hash=True)

@@ -129,10 +129,6 @@ class ExpressionLowering(Lowering):
         for element in node.elts if not isinstance(node, ast.JoinedStr) else node.values:
             self.expr(element)
 
-    expr_List = expr_Tuple
-    expr_Set = expr_Tuple
-    expr_JoinedStr = expr_Tuple
-
     def expr_Dict(self, node: ast.Dict) -> None:
         for key in node.keys:
             if key is not None:  # ``**mapping``: its value is among the values
@@ -206,10 +202,6 @@ class ExpressionLowering(Lowering):
                                  syntax.non_empty_literal(node.generators[0].iter), False))
         else:
             self.out.extend(body)
-
-    expr_ListComp = comprehension
-    expr_SetComp = comprehension
-    expr_DictComp = comprehension
 
     def _generators(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp,
                     index: int) -> None:

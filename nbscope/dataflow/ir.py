@@ -76,8 +76,11 @@ class Guard(Enum):
     EXCEPT = "except"
     MATCH = "match"
 
-    def __init__(self, value: str) -> None:
-        self.is_loop = value in ("for", "while")
+    is_loop: bool  # set for every member below: an attribute, the quickest test
+
+
+for _guard in Guard:
+    _guard.is_loop = _guard.value in ("for", "while")
 
 
 # The constructs that make a point conditional, outermost first, each one written once

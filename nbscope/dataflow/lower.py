@@ -16,7 +16,6 @@ import ast
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import ClassVar
 
 from ..environment import NameEnvironment
 from ..model import Span
@@ -65,15 +64,10 @@ _MODULE, _COMPREHENSION = ScopeKind.MODULE, ScopeKind.COMPREHENSION
 class Lowering:
     """The state of lowering one cell, and what every construct's lowering uses."""
 
-    _statement_handlers: ClassVar[dict[type, NodeHandler]] = {}
-    _expression_handlers: ClassVar[dict[type, NodeHandler]] = {}
-
-    def __init_subclass__(cls, **kwargs: object) -> None:
-        super().__init_subclass__(**kwargs)
-        cls._statement_handlers = _handlers(cls, "stmt_")
-        cls._expression_handlers = _handlers(cls, "expr_")
-
     def __init__(self, cell: int, source: str, env: NameEnvironment) -> None:
+        # Dispatch by node type, the tables built once per class (not in
+        # ``__init_subclass__``: a compiled build does not run it).
+        self._statement_handlers, self._expression_handlers = _tables_of(type(self))
         self.cell = cell
         self.source = source
         self.raw_lines = source.split("\n")
@@ -362,11 +356,36 @@ class Lowering:
         function.body = tuple(body)
         return function
 
+_TABLES: dict[type, tuple[dict[type, NodeHandler], dict[type, NodeHandler]]] = {}
+
+
+def _tables_of(cls: type) -> tuple[dict[type, NodeHandler], dict[type, NodeHandler]]:
+    found = _TABLES.get(cls)
+    if found is None:
+        found = _TABLES[cls] = (_handlers(cls, "stmt_"), _handlers(cls, "expr_"))
+    return found
+
+
+# Node types lowered by another type's method (``async for`` as ``for``): named here, not
+# as class-body aliases (``stmt_AsyncFor = stmt_For``), which a compiled build rejects.
+_LOWERED_AS = {"AsyncFor": "stmt_For", "AsyncWith": "stmt_With", "TryStar": "stmt_Try",
+               "AsyncFunctionDef": "stmt_FunctionDef", "Nonlocal": "stmt_Global",
+               "List": "expr_Tuple", "Set": "expr_Tuple", "JoinedStr": "expr_Tuple",
+               "ListComp": "comprehension", "SetComp": "comprehension",
+               "DictComp": "comprehension"}
+
+
 def _handlers(cls: type, prefix: str) -> dict[type, NodeHandler]:
     """``stmt_Assign`` → {ast.Assign: method}: dispatch by node type, built once per class."""
-    return {getattr(ast, name[len(prefix):]): getattr(cls, name)
-            for name in dir(cls)
-            if name.startswith(prefix) and hasattr(ast, name[len(prefix):])}
+    table = {getattr(ast, name[len(prefix):]): getattr(cls, name)
+             for name in dir(cls)
+             if name.startswith(prefix) and hasattr(ast, name[len(prefix):])}
+    kind = ast.stmt if prefix == "stmt_" else ast.expr
+    for node_name, method in _LOWERED_AS.items():
+        node = getattr(ast, node_name, None)
+        if node is not None and issubclass(node, kind) and hasattr(cls, method):
+            table[node] = getattr(cls, method)
+    return table
 
 
 def _reads_only(ops: tuple[Op, ...]) -> bool:

@@ -47,10 +47,11 @@ class LexicalScope:
     in_function: bool = field(init=False)
     # Nested functions defined here -> the ``nonlocal`` names they assign (see
     # ``statements.closure_writes``); None until one is defined.
-    closure_writes: dict[str, tuple[NonlocalWrite, ...]] | None = field(default=None,
-                                                                         init=False)
+    closure_writes: dict[str, tuple[NonlocalWrite, ...]] | None = field(init=False)
 
     def __post_init__(self) -> None:
+        self.closure_writes = None  # here, not as the field's default: a compiled build
+        # does not apply the defaults of fields left out of ``__init__``
         # Whether this scope is, or is nested in, a function or lambda body (asked at
         # every read, so computed once).
         self.in_function = self.kind.is_function or (

@@ -94,8 +94,6 @@ class PythonLowering(ExpressionLowering):
         always = syntax.non_empty_literal(node.iter) or self._literal_local(node.iter)
         self.out.append(Loop((), body, orelse, always, False, self._namespace_name(node.iter)))
 
-    stmt_AsyncFor = stmt_For
-
     def _namespace_name(self, iterable: ast.expr) -> str | None:
         """The name a loop iterates over when it is read from the notebook's namespace."""
         name = syntax.iterated_name(iterable)
@@ -142,8 +140,6 @@ class PythonLowering(ExpressionLowering):
                 self.assign_target(item.optional_vars, BindingKind.WITH_TARGET)
         self.statements(node.body)
 
-    stmt_AsyncWith = stmt_With
-
     def stmt_Try(self, node: ast.Try) -> None:
         catch = syntax.catch_kind(node.handlers)
         previous_catch = self.catch
@@ -166,8 +162,6 @@ class PythonLowering(ExpressionLowering):
         final = self.collect_ops(lambda: self.statements(node.finalbody))
         self.out.append(Try(first + rest, tuple(handlers), orelse, final, first_statement,
                             bool(node.finalbody)))
-
-    stmt_TryStar = stmt_Try
 
     def _try_body(self, body: list[ast.stmt]) -> tuple[tuple[Op, ...], tuple[Op, ...]]:
         """The body's first statement and the rest. A function the body defines after its
@@ -235,8 +229,6 @@ class PythonLowering(ExpressionLowering):
                 self.scope.closure_writes = {}
             self.scope.closure_writes[node.name] = tuple(writes)
         self.bind(node.name, site, BindingKind.FUNCTION, function)
-
-    stmt_AsyncFunctionDef = stmt_FunctionDef
 
     def stmt_ClassDef(self, node: ast.ClassDef) -> None:
         for expr in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
@@ -408,5 +400,3 @@ class PythonLowering(ExpressionLowering):
 
     def stmt_Global(self, node: ast.Global) -> None:
         """Declarations shape resolution (``scopes``); they run nothing."""
-
-    stmt_Nonlocal = stmt_Global
