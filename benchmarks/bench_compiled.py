@@ -6,7 +6,8 @@ timed against the same code interpreted and the parse floor, on the corpus.
     python3 benchmarks/bench_compiled.py --build /tmp/nbscope-compiled --reuse
 
 ``--build DIR`` copies the package into ``DIR/nbscope`` and compiles the modules of
-``nbscope/dataflow`` there with ``mypyc`` (about two minutes on two CPUs); the
+``nbscope/dataflow`` there with ``mypyc`` (``--modules`` names others, as globs under
+``nbscope/``; about two minutes on two CPUs for the default); the
 interpreted modules of the copy import the compiled ones, as a wheel built with mypyc
 would. ``--reuse`` times an earlier build of DIR without building again.
 
@@ -39,11 +40,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_corpus import BASELINE_CODE, DEFAULT_CORPUS, REPO_ROOT, find_notebooks  # noqa: E402
 
-COMPILED = "nbscope/dataflow"  # the lowering and the replay: most of the engine's own time
+COMPILED = ["dataflow/*.py"]  # the lowering and the replay: most of the engine's own time
 NBSCOPE = ["-m", "nbscope", "check", "--format", "json", "--no-cache", "--jobs", "1"]
 
 
-def build(target: Path) -> None:
+def build(target: Path, patterns: list[str]) -> None:
     mypyc = shutil.which("mypyc") or str(Path(sys.executable).parent / "mypyc")
     if not Path(mypyc).exists():
         sys.exit("bench_compiled: mypyc not found: `pip install mypy` (it brings mypyc)")
@@ -52,9 +53,12 @@ def build(target: Path) -> None:
     target.mkdir(parents=True)
     shutil.copytree(REPO_ROOT / "nbscope", target / "nbscope",
                     ignore=shutil.ignore_patterns("__pycache__"))
-    modules = sorted(str(p.relative_to(target)) for p in (target / COMPILED).glob("*.py")
-                     if p.name != "__init__.py")
-    print(f"compiling {len(modules)} modules of {COMPILED} in {target} ...", flush=True)
+    package = target / "nbscope"
+    modules = sorted({str(p.relative_to(target)) for pattern in patterns
+                      for p in package.glob(pattern) if p.name not in ("__init__.py",
+                                                                       "__main__.py")})
+    print(f"compiling {len(modules)} modules ({', '.join(patterns)}) in {target} ...",
+          flush=True)
     start = time.perf_counter()
     done = subprocess.run([mypyc, "--ignore-missing-imports", "--follow-imports=silent",
                            *modules], cwd=target, capture_output=True, text=True)
@@ -81,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--build", type=Path, required=True, metavar="DIR",
                         help="folder for the compiled copy of the package")
     parser.add_argument("--reuse", action="store_true", help="time the build already in DIR")
+    parser.add_argument("--modules", nargs="+", default=COMPILED, metavar="GLOB",
+                        help="modules to compile, as globs under nbscope/ (default: "
+                             "dataflow/*.py)")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
@@ -90,9 +97,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     target = args.build.resolve()
     if not args.reuse:
-        build(target)
-    elif not any((target / COMPILED).glob("*.so")):
-        sys.exit(f"bench_compiled: no compiled modules in {target / COMPILED}")
+        build(target, args.modules)
+    elif not any((target / "nbscope").rglob("*.so")):
+        sys.exit(f"bench_compiled: no compiled modules in {target / 'nbscope'}")
     notebooks = find_notebooks(corpus)
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
         listing.write("\n".join(map(str, notebooks)) + "\n")

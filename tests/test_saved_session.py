@@ -153,16 +153,20 @@ def test_restart_though_the_cells_run_again_after_it_look_like_first_session_run
     assert findings_at(nb, 6) == [("NS010", "restart", "b", "warning")]
 
 
-def test_out_of_order_below_says_run_all_fails_too() -> None:
-    # No code finding here (cell 1 stops Run All): the saved story tells it.
+def test_a_saved_error_defined_only_below_is_defined_later_with_the_counts() -> None:
+    # No code finding here (cell 1 stops Run All): the saved story tells it, and every
+    # definition is below, so the cause is the page's order.
     failure = SavedError("ImportError", "cannot import name 'X'", ("Cell In[3], line 1",))
     nb = Notebook("t.ipynb", (cell(1, "if X==1\n", 1, SavedError("SyntaxError", "x")),
                               cell(2, "print(X)", 2, name_error("X")),
                               cell(3, "from pkg import X", 3, failure)))
     found = [f for f in check_notebook(nb).findings if f.cell == 2]
-    assert [(f.code, f.name) for f in found] == [("NS009", "X")]
-    assert "raised ImportError before assigning `X`" in found[0].message
+    assert [(f.code, f.cause.value, f.name) for f in found] == [("NS001", "defined-later", "X")]
+    assert found[0].message_key == "defined-later/saved-ran-later"
+    assert "`X` is assigned only below this cell, in cell 3, which ran at [3], after this " \
+           "cell's run, and then raised ImportError before assigning `X`" in found[0].message
     assert "Restart & Run All fails here too: no cell above" in found[0].message
+    assert found[0].fix == "Move the definition in cell 3 above cell 2, and fix its ImportError."
 
 
 def test_restart_proven_by_run_times() -> None:
@@ -241,7 +245,8 @@ def test_a_syntax_error_cell_binds_nothing() -> None:
 def test_a_syntax_error_cell_that_only_reads_the_name_is_no_definition() -> None:
     nb = Notebook("t.ipynb", (cell(1, "if a==10\n    print(a)", 2, SavedError("SyntaxError", "x")),
                               cell(2, "print(a)", 3, name_error("a")), cell(3, "a = 100", 17)))
-    assert ("NS009", "out-of-order", "a", "warning") in findings_at(nb, 2)
+    # Cell 1 is no definition: the only one is below (and Run All stops at cell 1 first).
+    assert ("NS001", "defined-later", "a", "warning") in findings_at(nb, 2)
 
 
 def test_a_failed_definition_explains_the_error_even_across_a_restart() -> None:

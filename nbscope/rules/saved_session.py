@@ -21,7 +21,7 @@ from ..history import History, Order, ran
 from ..model import Cell, Span
 from ..names import PROVIDED
 from ..packages import package_for
-from . import deleted, missing_module, saved_frames
+from . import defined_later, deleted, missing_module, saved_frames
 from .base import Facts, Message, Rule
 from .explain import unbound_name
 from .saved_outputs import shows_output
@@ -294,6 +294,11 @@ OUT_OF_ORDER_TEXT = Message(
     _SAVED + ": `{name}` is assigned in cell {source} ({place} this one), which {when}."
     "{run_all}",
     "Run cell {source} before this one{better} " + _DOC_FIX)
+DEFINED_BELOW_TEXT = Message(
+    "defined-later/saved-ran-later",
+    _SAVED + ": `{name}` is assigned only below this cell, in cell {source}, which {when}."
+    "{run_all}",
+    "Move the definition in cell {source} above cell {cell}{also}.")
 DELETED_TEXT = Message(
     "deleted/saved-del",
     _SAVED + ": cell {source} deleted `{name}` (`del {name}`, run {source_count}) before this "
@@ -446,6 +451,15 @@ def _write_out_of_order(facts: Facts, history: History, read: SavedRead,
                   better=(f"; better, move it above cell {cell.index}." if d > cell.index
                           else "."))
     related = (facts.related("definition", site_of(facts, d, name)),)
+    if read.defined_below:
+        fields.update(cell=read.cell.index, also=(
+            f", and fix its {failure_name(facts, d)}" if failed_before_binding(facts, d, name)
+            else ""))
+        # Every definition is below: the page's order is the cause (defined-later), with
+        # the counts that show it; the code could not tell it (a cell above stops Run
+        # All, or a star import may bind the name).
+        return _finding(facts, defined_later.RULE, read, DEFINED_BELOW_TEXT, fields, related,
+                        _severity(code))
     return _finding(facts, OUT_OF_ORDER, read, OUT_OF_ORDER_TEXT, fields, related,
                     _severity(code))
 
