@@ -175,6 +175,21 @@ def test_restart_proven_by_run_times() -> None:
     assert findings_at(nb, 2) == [("NS010", "restart", "model", "warning")]
 
 
+def test_a_missing_module_explains_only_the_names_imported_from_it() -> None:
+    # ``xgboost`` is missing; ``train_test_split`` comes from sklearn, on a line the
+    # error stopped before: a failed definition, not a missing module of its own.
+    missing = SavedError("ModuleNotFoundError", "No module named 'xgboost'",
+                         ("Cell In[1], line 1",))
+    source = "import xgboost as xgb\nfrom sklearn.model_selection import train_test_split"
+    nb = Notebook("t.ipynb", (cell(1, source, 1, missing),
+                              cell(2, "xgb.XGBRegressor()\ntrain_test_split([1])", 2,
+                                   name_error("train_test_split"))))
+    assert ("NS012", "failed-definition", "train_test_split", "warning") in findings_at(nb, 2)
+    nb = Notebook("t.ipynb", (cell(1, source, 1, missing),
+                              cell(2, "xgb.XGBRegressor()", 2, name_error("xgb"))))
+    assert findings_at(nb, 2)[0][:2] == ("NS005", "missing-module")
+
+
 def test_failed_definition_the_defining_cell_raised_before_binding() -> None:
     failure = SavedError("FileNotFoundError", "x.csv",
                          ("Cell In[1], line 2", "FileNotFoundError: x.csv"))

@@ -239,13 +239,13 @@ def _imports_from(facts: Facts, cell: int, name: str, module: str) -> bool:
     return any(record.module.split(".")[0] == top
                and (record.star or record.alias == name
                     or any(alias == name for alias, _ in record.names)
-                    or (not record.names and record.module.split(".")[0] == name))
+                    or (not record.names and top == name))
                for record in found.imports)
 
 
 def ran_cleanly(cell: Cell) -> bool:
     """Whether the cell's saved outputs show a run that raised nothing (outputs, no error)."""
-    return ran(cell) and cell.output_count > len(cell.errors) and not cell.errors
+    return ran(cell) and not cell.errors and cell.output_count > 0
 
 
 def _uncounted_order(facts: Facts, d: int, cell: int) -> Order:
