@@ -136,6 +136,23 @@ def test_a_module_expected_from_a_drive_folder_says_so(tmp_path: Path) -> None:
     assert [(r.role, r.cell) for r in found.related] == [("sys.path", 2)]
 
 
+def test_a_module_expected_from_a_cloned_repository_says_so(tmp_path: Path) -> None:
+    findings = check(tmp_path, "!git clone https://github.com/someone/helpers.git\n"
+                               "import sys\nsys.path.append('helpers')",
+                     "from mytools import clean\nclean(1)")
+    found = about(findings, "mytools")
+    assert (found.message_key, found.severity) == (
+        "missing-module/expected-from-clone", Severity.INFO)
+    assert "cell 1 clones a repository (`git clone https://github.com/someone/helpers.git`)" \
+        in found.message
+    assert "upload" not in (found.fix or "").lower()
+    assert [(r.role, r.cell) for r in found.related] == [("upload", 1)]
+    # A module beside the notebook, or a package nbscope knows, is not said to come from it.
+    (tmp_path / "mytools.py").write_text("def clean(x):\n    return x\n")
+    assert check(tmp_path, "!git clone https://github.com/someone/helpers.git",
+                 "from mytools import clean\nclean(1)") == []
+
+
 def test_run_all_stops_at_the_import_error(tmp_path: Path) -> None:
     (tmp_path / "config.py").write_text(CONFIG)
     notebook = make_notebook("print(1)", "from config import settings, defualts",
@@ -151,4 +168,6 @@ def test_run_all_stops_at_the_import_error(tmp_path: Path) -> None:
 def test_a_module_from_a_repository_a_cell_clones_is_no_error(tmp_path: Path) -> None:
     cells = ("!git clone https://github.com/example/toolkit", "import sys\n"
              "sys.path.append('toolkit')", "from toolkit_utils import load", "load()")
-    assert check(tmp_path, *cells) == []
+    # No error: an info that says where the module is expected from.
+    assert [(f.name, f.severity, f.message_key) for f in check(tmp_path, *cells)] == [
+        ("toolkit_utils", Severity.INFO, "missing-module/expected-from-clone")]

@@ -97,6 +97,9 @@ def findings(facts: Facts) -> Iterator[Finding]:
             if record.level or record.guarded:
                 continue
             if not module_missing(facts, record.module, cell.cell):
+                clone = _cloned_from(facts, record, cell.cell)
+                if clone is not None:
+                    yield _expected_from_clone(facts, record, *clone)
                 continue
             yield finding(facts, record, upload_evidence(facts, record.module))
 
@@ -157,8 +160,9 @@ def mentions_install(facts: Facts, top: str) -> bool:
     return False
 
 
-def module_missing(facts: Facts, module: str, cell: int) -> bool:
-    """Whether importing ``module`` in ``cell`` certainly cannot find it."""
+def module_missing(facts: Facts, module: str, cell: int, clones: bool = True) -> bool:
+    """Whether importing ``module`` in ``cell`` certainly cannot find it (``clones``
+    False: if no ``git clone`` above provided it)."""
     top = module.split(".")[0]
     if facts.modules.well_known_package(top):
         return False
@@ -174,7 +178,8 @@ def module_missing(facts: Facts, module: str, cell: int) -> bool:
             return False  # a folder nbscope cannot name joins sys.path
         paths.extend(cell_facts.sys_path_folders)
         # Shell commands in the importing cell itself run before its Python does.
-        if cell_facts.cell <= cell and module_sources.writes_module(cell_facts, top, sources):
+        if cell_facts.cell <= cell and module_sources.writes_module(cell_facts, top, sources,
+                                                                      clones):
             return False
     if top != "httpimport" and module_sources.remote_imports(facts, cell):
         return False
@@ -358,6 +363,41 @@ def _package_finding(facts: Facts, record: ImportSite, top: str, package: Packag
         fields.update(install_cell=commented[0], command=commented[1])
     return facts.finding(RULE, top, record.site, message, fields, severity=severity,
                          suggestion=package.install_line)
+
+
+EXPECTED_FROM_CLONE = Message(
+    "missing-module/expected-from-clone",
+    "`{module}` is not installed here, in the standard library or beside the notebook; cell "
+    "{cell} clones a repository (`{command}`), so it is expected from there, where nbscope "
+    "cannot look.",
+    "Run cell {cell} before this import again after every restart of the runtime (a fresh "
+    "Colab runtime has no clone), and keep the repository's folder on `sys.path` or as the "
+    "working folder.")
+
+
+def _cloned_from(facts: Facts, record: ImportSite, cell: int) -> tuple[int, str] | None:
+    """The last cell at or above the import that runs ``git clone``, when only a clone can
+    provide the module (it is no package nbscope knows, and nothing else writes it)."""
+    if record.level or record.guarded or package_for(record.module) is not None:
+        return None
+    if not module_missing(facts, record.module, cell, clones=False):
+        return None
+    clones = [(found.cell, command) for found in sorted(facts.cell_facts.values(),
+                                                        key=lambda c: c.cell)
+              if found.cell <= cell
+              for command in [module_sources.clone_command(found)] if command is not None]
+    return clones[-1] if clones else None
+
+
+def _expected_from_clone(facts: Facts, record: ImportSite, cell: int,
+                         command: str) -> Finding:
+    top = record.module.split(".")[0]
+    shown = command.strip().replace("`", "'")
+    shown = shown if len(shown) <= 80 else shown[:77].rstrip() + "..."
+    return facts.finding(RULE, top, record.site, EXPECTED_FROM_CLONE,
+                         {"module": record.module, "cell": cell, "command": shown},
+                         severity=Severity.INFO,
+                         related=(facts.related("upload", Site(cell, None)),))
 
 
 EXPECTED_FROM_PATH = Message(

@@ -30,17 +30,19 @@ def remote_imports(facts: Facts, cell: int) -> bool:
     return False
 
 
-def writes_module(ir: CellFacts, top: str, cython_sources: tuple[str, ...] = ()) -> bool:
+def writes_module(ir: CellFacts, top: str, cython_sources: tuple[str, ...] = (),
+                  clones: bool = True) -> bool:
     """Whether a cell may have written module ``top`` (``%%writefile``, ``!wget``, ``!unzip``),
     installed it (``!pip install`` of a package that brings it) or built it (``!f2py -m``,
-    ``!protoc --python_out``, a Cython build)."""
+    ``!protoc --python_out``, a Cython build). ``clones`` False leaves ``git clone`` out."""
     for path in ir.written_files:
         base = path.replace("\\", "/").split("/")
         if top + ".py" in base or top in base[:-1]:
             return True
     wanted = normalized(top)
     for command in ir.shell_commands:
-        if any(fetcher in command for fetcher in _FETCHERS):
+        if any(fetcher in command for fetcher in _FETCHERS
+               if clones or fetcher != "git clone"):
             return True
         if "install" in command and _installs(command, wanted):
             return True
@@ -137,3 +139,8 @@ def commented_install(facts: Facts, cell: int, package: Package) -> tuple[int, s
                     and wanted in _install_words(text.lstrip("#!% "))):
                 return code.index, text
     return None
+
+
+def clone_command(ir: CellFacts) -> str | None:
+    """The cell's ``git clone`` shell command, if it runs one."""
+    return next((command for command in ir.shell_commands if "git clone" in command), None)
