@@ -120,3 +120,18 @@ def test_a_key_held_down_is_a_typo_of_the_name_with_one_or_two_of_that_letter() 
              if f.cause is not None]
     assert [(f.name, f.cause.value, f.suggestion) for f in found] == [
         ("num33333", "typo", "num3"), ("helllo", "typo", "hello")]
+
+
+def test_an_assignment_written_in_a_markdown_cell_is_named() -> None:
+    from nbscope.model import Cell, Notebook
+
+    cells = (Cell(index=1, cell_type="markdown", source="Use:\n```python\ndata = [3, 1]\n```"),
+             Cell(index=2, cell_type="code", source="print(sorted(data))"),
+             Cell(index=3, cell_type="markdown", source="where x == 2 holds"),
+             Cell(index=4, cell_type="code", source="print(x)"))
+    found = {f.name: f for f in check_notebook(Notebook("t.ipynb", cells)).findings}
+    assert found["data"].message_key == "never-defined/in-markdown"
+    assert "assigned only in a Markdown cell (cell 1, line 3: `data = [3, 1]`)" \
+        in found["data"].message
+    assert [(r.role, r.cell, r.line) for r in found["data"].related] == [("definition", 1, 3)]
+    assert found["x"].message_key == "never-defined/nowhere"  # a comparison is no assignment

@@ -28,8 +28,9 @@ runs into the definition (`#Rulesmynum = [1,2,3]`), a shell command typed
 without `!` (`tesseract --version`), command-line arguments or a one-word SQL
 statement that Python happens to parse (`--outputCodec,lzo`, `abort;`), a read
 on the line that first assigns the name (`df = df.merge(...)`), or
-`true`/`null` in a cell that is pasted JSON, or a word the notebook has
-elsewhere in quotes (`print(milk)` beside `buy("milk")`: text meant as a string).
+`true`/`null` in a cell that is pasted JSON, a word the notebook has elsewhere
+in quotes (`print(milk)` beside `buy("milk")`: text meant as a string), or an
+assignment written in a Markdown cell, which never runs.
 
 ## Why is this bad?
 Running the notebook raises `NameError` at this line.
@@ -107,6 +108,12 @@ QUOTED_TEXT = Message(
     "this may be meant as text: without quotes, Python reads `{name}` as a variable.",
     "If you meant the text, put it in quotes: `{quoted}`; otherwise define `{name}` in a "
     "cell above this one.")
+IN_MARKDOWN = Message(
+    "never-defined/in-markdown",
+    "`{name}` is assigned only in a Markdown cell ({place}: `{line}`), which Jupyter shows "
+    "as text and never runs, so no code cell defines it.",
+    "Copy the assignment into a code cell above this one (or, if cell {cell} holds only "
+    "code, make it a code cell: in Jupyter, select it, press Esc, then Y).")
 _SPECIAL = {"__file__": FILE}
 
 
@@ -121,6 +128,15 @@ def finding(facts: Facts, name: str, at: Site) -> Finding:
     elif name in BUILTIN_NAMES:
         message = DELETED_BUILTIN
     else:
+        written = _assigned_in_markdown(facts, name)
+        if written is not None:
+            cell, number, line = written
+            place = Site(cell, Span(number, 1, number, len(line) + 1))
+            return facts.finding(RULE, name, at, IN_MARKDOWN,
+                                 {"place": f"cell {cell}, line {number}", "cell": cell,
+                                  "line": _shown(line.strip())},
+                                 related=(facts.related("definition", place,
+                                                        "in a Markdown cell"),))
         quoted = _quoted(facts, name) if _read_as_a_value(facts, at) else None
         if quoted is not None:
             text, place = quoted
@@ -129,6 +145,19 @@ def finding(facts: Facts, name: str, at: Site) -> Finding:
                                  suggestion=text)
         message = NOWHERE
     return facts.finding(RULE, name, at, message)
+
+
+def _assigned_in_markdown(facts: Facts, name: str) -> tuple[int, int, str] | None:
+    """The first line of a Markdown cell that assigns ``name`` as a statement of its own
+    (``data = [1, 2]``, in a code block or not): code written where it does not run."""
+    pattern = re.compile(rf"^\s*{re.escape(name)}\s*=(?!=)\s*\S")
+    for cell in facts.notebook.cells:
+        if cell.cell_type != "markdown" or name not in cell.source:
+            continue
+        for number, line in enumerate(cell.source.split("\n"), 1):
+            if pattern.match(line):
+                return cell.index, number, line
+    return None
 
 
 def _read_as_a_value(facts: Facts, at: Site) -> bool:
