@@ -378,15 +378,16 @@ EXPECTED_FROM_CLONE = Message(
 def _cloned_from(facts: Facts, record: ImportSite, cell: int) -> tuple[int, str] | None:
     """The last cell at or above the import that runs ``git clone``, when only a clone can
     provide the module (it is no package nbscope knows, and nothing else writes it)."""
-    if record.level or record.guarded or package_for(record.module) is not None:
-        return None
-    if not module_missing(facts, record.module, cell, clones=False):
-        return None
+    # The clone first: most notebooks have none, and then no module is looked up again.
     clones = [(found.cell, command) for found in sorted(facts.cell_facts.values(),
                                                         key=lambda c: c.cell)
               if found.cell <= cell
               for command in [module_sources.clone_command(found)] if command is not None]
-    return clones[-1] if clones else None
+    if not clones or package_for(record.module) is not None:
+        return None
+    if not module_missing(facts, record.module, cell, clones=False):
+        return None
+    return clones[-1]
 
 
 def _expected_from_clone(facts: Facts, record: ImportSite, cell: int,
