@@ -108,6 +108,15 @@ def story(*cells: tuple[str, int | None, frozenset[str]]) -> Notebook:
     return Notebook(path="t.ipynb", cells=tuple(made))
 
 
+def with_traceback(cells: tuple[tuple[str, int], ...], failing: int,
+                   error: SavedError) -> Notebook:
+    """Code cells of (source, count), from 1; cell ``failing`` saved ``error``."""
+    return Notebook(path="t.ipynb", cells=tuple(
+        Cell(index=i, cell_type="code", source=source, execution_count=count,
+             errors=(error,) if i == failing else (), output_count=1)
+        for i, (source, count) in enumerate(cells, start=1)))
+
+
 def history_of(notebook: Notebook) -> History:
     """The history with the evidence of the saved outputs, as ``check_notebook`` builds it."""
     lowered = [build_cell(cell.index, cell.source, NoEnvironment())
@@ -163,10 +172,7 @@ def test_an_earlier_session_may_use_what_a_later_sessions_cell_bound_in_a_hidden
                        ("Cell In[3], line 2\n----> 2 print(b)",))
     cells = (("a = 1", 1), ("b = 2", 2), ("c = 3", 2), ("e = 5\nprint(b)", 3),
              ("print(e, b)", 5))
-    nb = Notebook(path="t.ipynb", cells=tuple(
-        Cell(index=i, cell_type="code", source=source, execution_count=count,
-             errors=(error,) if i == 4 else (), output_count=1)
-        for i, (source, count) in enumerate(cells, start=1)))
+    nb = with_traceback(cells, 4, error)
     history = history_of(nb)
     assert history.order(2, 4) is Order.EARLIER_SESSION
     assert history.order(5, 4) is Order.EARLIER_SESSION
@@ -180,10 +186,7 @@ def test_a_saved_name_error_from_inside_a_loop_is_evidence_too() -> None:
     error = SavedError("NameError", "name 'b' is not defined",
                        ("Cell In[2], line 2\n----> 2     print(b)",))
     cells = (("b = 1", 1), ("x = 2", 1), ("for i in range(2):\n    print(b)", 2))
-    nb = Notebook(path="t.ipynb", cells=tuple(
-        Cell(index=i, cell_type="code", source=source, execution_count=count,
-             errors=(error,) if i == 3 else (), output_count=1)
-        for i, (source, count) in enumerate(cells, start=1)))
+    nb = with_traceback(cells, 3, error)
     history = history_of(nb)
     assert history.order(1, 3) is Order.EARLIER_SESSION
 
@@ -195,8 +198,5 @@ def test_a_saved_name_error_for_a_name_the_cell_binds_itself_is_no_evidence() ->
                        ("Cell In[2], line 4\n----> 4     print(b)",))
     cells = (("b = 1", 1), ("x = 2", 1),
              ("class b:\n    pass\nfor i in range(2):\n    print(b)", 2))
-    nb = Notebook(path="t.ipynb", cells=tuple(
-        Cell(index=i, cell_type="code", source=source, execution_count=count,
-             errors=(error,) if i == 3 else (), output_count=1)
-        for i, (source, count) in enumerate(cells, start=1)))
+    nb = with_traceback(cells, 3, error)
     assert history_of(nb).order(1, 3) is Order.BEFORE
