@@ -9,11 +9,15 @@ from the join of the states the body passed through. Calls of functions the
 notebook defines replay the body at the call, against the globals of that
 moment, which is when Python resolves a function's global names.
 
-Nothing is replayed twice from the same state: a loop met again on an entry state
-already seen in the cell reuses its fixed point (and, while silent, its result), and
-a call whose globals agree with an earlier call's on every name the body can touch
-reuses that call's summary (``summaries``). So nested loops and fanned-out calls
-cost in proportion to their size, not to the number of paths through them.
+Nothing is replayed twice from the same state. A loop whose body only binds, deletes
+and reads names has a closed form (``transfer``): one pass from a marked state says
+what an iteration does to any state, so its fixed point needs no rounds and an
+enclosing loop's rounds do not replay it; each such loop runs its body twice in all.
+Any other loop met again on an entry state already seen in the cell reuses its fixed
+point (and, while silent, its result), and a call whose globals agree with an earlier
+call's on every name the body can touch reuses that call's summary (``summaries``).
+So nested loops and fanned-out calls cost in proportion to their size, not to the
+number of paths through them.
 """
 
 from __future__ import annotations
@@ -50,6 +54,15 @@ from .ir import (
 )
 from .state import Layer, Level, Settled, State, fresh_state, join, state_key
 from .summaries import CallSummary, Recording, SummaryTable
+from .transfer import (
+    LoopShape,
+    Transfer,
+    head_state,
+    loop_shape,
+    marked_state,
+    may_call_function,
+    read_transfer,
+)
 
 _MAX_FIXPOINT_ROUNDS = 12
 _MAX_CALL_DEPTH = 6
@@ -87,6 +100,21 @@ class Verdict:
 
 # One pass through a loop: the body's end, its continues, its breaks, the head's end.
 _Iteration = tuple[State, list[State], list[State], State]
+
+
+@dataclass(frozen=True, slots=True)
+class _LoopTransfers:
+    """A loop's iteration in closed form (see ``transfer``): the state at the end of
+    the body, at each ``continue`` and ``break``, and after the head, from the head's."""
+
+    body_out: Transfer
+    continues: tuple[Transfer, ...]
+    breaks: tuple[Transfer, ...]
+    after_head: Transfer
+
+    def iteration(self, head: State) -> _Iteration:
+        return (self.body_out.apply(head), [way.apply(head) for way in self.continues],
+                [way.apply(head) for way in self.breaks], self.after_head.apply(head))
 
 
 @dataclass(slots=True)
@@ -150,6 +178,9 @@ class Replay:
         # starts from new levels, so older ones cannot match).
         self._loops_seen: dict[tuple[object, ...], _LoopSummary] = {}
         self._settled: dict[tuple[object, ...], Settled] = {}
+        # Loops whose iteration has a closed form, by loop and number of layers (any cell).
+        self._shapes: dict[Loop, LoopShape | None] = {}
+        self._transfers: dict[tuple[Loop, int], _LoopTransfers | None] = {}
         self._anchor: tuple[Level, ...] = ()  # the levels the current cell started from
         # Function bodies already followed, by the globals they can touch (any cell).
         self._summaries = SummaryTable()
@@ -305,6 +336,9 @@ class Replay:
         return frame
 
     def _loop(self, op: Loop, state: State) -> State:
+        transfers = self._transfers_for(op, state)
+        if transfers is not None:
+            return self._loop_in_closed_form(op, state, transfers)
         # A loop met again on the same state (an enclosing loop's next round, or its
         # recording pass) needs no new fixed point; while silenced, not even a pass.
         key = (op, self._context(), state_key(state, self._anchor))
@@ -331,6 +365,54 @@ class Replay:
             result.certain = state.certain and not result.dead and not frame.escaped
         if not frame.escaped:  # a jump out of the loop has effects a summary would lose
             self._loops_seen[key] = _LoopSummary(head_in, result.copy())
+        return result
+
+    def _transfers_for(self, op: Loop, state: State) -> _LoopTransfers | None:
+        """The loop's iteration in closed form, where one holds for this entry state."""
+        if state.dead:
+            return None
+        shape = loop_shape(op, self._shapes)
+        if (shape is None or (shape.raises and self._catchers)
+                or may_call_function(shape, state)):
+            return None
+        key = (op, len(state.layers))
+        if key in self._transfers:
+            return self._transfers[key]
+        found = self._transfers[key] = self._read_transfers(op, state)
+        return found
+
+    def _read_transfers(self, op: Loop, like: State) -> _LoopTransfers | None:
+        """Run one iteration silently from a marked state and read off what it does."""
+        self._push(_LOOP)
+        self._silence += 1
+        try:
+            body_out, continues, breaks, after_head = self._iteration(op, marked_state(like))
+        finally:
+            self._silence -= 1
+            self._frames.pop()
+        layers = len(like.layers)
+        ways = [read_transfer(way, layers) for way in (body_out, after_head, *continues, *breaks)]
+        if any(way is None for way in ways):
+            return None
+        body, head, *rest = ways
+        return _LoopTransfers(body, tuple(rest[:len(continues)]),  # type: ignore[arg-type]
+                              tuple(rest[len(continues):]), head)  # type: ignore[arg-type]
+
+    def _loop_in_closed_form(self, op: Loop, state: State, transfers: _LoopTransfers) -> State:
+        """The loop from its closed form: its head's fixed point at once, then one
+        iteration to record verdicts on (none while silenced)."""
+        head_in = head_state(state, (transfers.body_out, *transfers.continues))
+        frame = self._push(_LOOP)
+        try:
+            last = (transfers.iteration(head_in) if self._silence
+                    else self._iteration(op, head_in))
+            exits = self._exits(op, *last)
+        finally:
+            self._frames.pop()
+        if not exits:
+            return _dead_copy(state)
+        result = join(exits)
+        result.certain = state.certain and not result.dead and not frame.escaped
         return result
 
     def _fixpoint(self, op: Loop, entry: State) -> tuple[State, _Iteration | None]:

@@ -1,0 +1,168 @@
+"""A loop's effect on the state in closed form, so that nested loops cost one pass each.
+
+Most loop bodies only bind, delete and read names: what they do to a name does not
+depend on what the name held before. For such a body, each name leaves an
+iteration either with what it held plus what the body bound (``keep``), or with
+only what the body bound (the body always rebinds or deletes it). That is a
+*transfer*: one run of the body from a marked state (every name holds ``MARK``,
+"what was there before") reads it off, whatever state the loop is later entered
+with. The loop's fixed point is then the entry plus everything any iteration binds,
+with no rounds to repeat, and an enclosing loop's rounds do not replay it.
+
+A body that may call a function nbscope follows (what it does depends on what the
+called name holds), defines one, returns, raises into a ``try`` around the loop, or
+runs something nbscope cannot see through is not read this way; the replay iterates
+it to a fixed point instead. ``loop_shape`` tells the two apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .ir import (
+    Call,
+    DefineFunction,
+    Event,
+    EventKind,
+    Jump,
+    Loop,
+    Op,
+    Opaque,
+    Reset,
+    Try,
+    children,
+)
+from .state import Layer, State
+
+# "What the name held when the iteration began": never bound, never a function, so a
+# call of a marked name enters nothing, as it would for any value a transfer allows.
+MARK = Event(EventKind.UNKNOWN, detail="the value before a loop iteration")
+_MARKED = frozenset({MARK})
+
+Change = tuple[bool, frozenset[Event]]  # (keeps what was there, events the body added)
+
+
+@dataclass(frozen=True, slots=True)
+class LoopShape:
+    """What decides whether a loop has a transfer: the names its head and body call
+    (a transfer holds only while none of them holds a function), and whether a
+    ``raise`` in it would leave the loop (a transfer holds only outside a ``try``)."""
+
+    calls: tuple[str, ...]
+    raises: bool
+
+
+def loop_shape(op: Loop, known: dict[Loop, LoopShape | None]) -> LoopShape | None:
+    """The loop's shape, or None when its effect can depend on more than the names it
+    binds (function definitions, ``return``, ``%reset``, unreadable constructs).
+    ``known`` holds the shapes of loops already read, nested ones included, so that a
+    nest of loops is read once, not once per level."""
+    if op in known:
+        return known[op]
+    calls: dict[str, None] = {}
+    raises = False
+    shape: LoopShape | None = None
+    pending: list[Op] = [*op.head, *op.body]
+    while pending:
+        inner = pending.pop()
+        kind = type(inner)
+        if kind is Call:
+            calls[inner.name] = None  # type: ignore[union-attr]
+        elif kind is Loop:
+            nested = loop_shape(inner, known)  # type: ignore[arg-type]
+            if nested is None:
+                break
+            calls.update(dict.fromkeys(nested.calls))
+            raises = raises or nested.raises
+            pending.extend(inner.orelse)  # type: ignore[union-attr]  # runs in this body
+        elif kind is DefineFunction or kind is Opaque or kind is Reset:
+            break
+        elif inner is Jump.RETURN:
+            break
+        elif inner is Jump.RAISE:
+            raises = True
+        else:
+            # An exception goes on after a ``finally`` block (and after the implicit one
+            # that unbinds ``except ... as e``), to a ``try`` around the loop if any.
+            raises = raises or (kind is Try and inner.has_final)  # type: ignore[union-attr]
+            pending.extend(children(inner))
+    else:
+        shape = LoopShape(tuple(calls), raises)
+    known[op] = shape
+    return shape
+
+
+def may_call_function(shape: LoopShape, state: State) -> bool:
+    """Whether a name the loop calls may hold a function the replay would follow."""
+    for name in shape.calls:
+        for layer in state.layers:
+            if any(event.function is not None for event in layer.get(name)):
+                return True
+    return False
+
+
+def marked_state(like: State) -> State:
+    """A live, certain state with ``like``'s layers in which every name holds ``MARK``."""
+    return State([Layer(default=_MARKED) for _ in like.layers])
+
+
+@dataclass(frozen=True, slots=True)
+class Transfer:
+    """What one way out of an iteration does to the state at the loop's head."""
+
+    changes: tuple[dict[str, Change], ...]  # per layer, the names the iteration touched
+    certain: bool  # False: the way out makes the state uncertain
+    dead: bool  # no path takes this way out
+
+    def apply(self, state: State) -> State:
+        layers = []
+        for layer, changes in zip(state.layers, self.changes, strict=True):
+            after = layer.copy()
+            for name, (keep, added) in changes.items():
+                after.set(name, layer.get(name) | added if keep else added)
+            layers.append(after)
+        return State(layers, state.certain and self.certain, state.dead or self.dead)
+
+
+def read_transfer(after: State, layers: int) -> Transfer | None:
+    """The transfer that took ``marked_state`` to ``after``, or None when the iteration
+    did what a transfer cannot say (changed every name, or the layers)."""
+    if len(after.layers) != layers:
+        return None
+    changes = []
+    for layer in after.layers:
+        if layer.default != _MARKED:
+            return None
+        touched: dict[str, Change] = {}
+        for name in layer.names():
+            events = layer.get(name)
+            if events is not _MARKED and events != _MARKED:
+                touched[name] = (MARK in events, events - _MARKED)
+        changes.append(touched)
+    return Transfer(tuple(changes), after.certain, after.dead)
+
+
+def head_state(entry: State, ways_back: Iterable[Transfer]) -> State:
+    """The loop's fixed point at its head: the entry plus what every iteration that comes
+    back to the head (the body's end, a ``continue``) may have bound.
+
+    It equals what iterating from the entry gives, certainty included: that stops after
+    one round, with the entry's certainty, when the iterations bring nothing new."""
+    live = [way for way in ways_back if not way.dead]
+    added: list[dict[str, frozenset[Event]]] = [{} for _ in entry.layers]
+    for way in live:
+        for own, changes in zip(added, way.changes, strict=True):
+            for name, (_, events) in changes.items():
+                own[name] = own[name] | events if name in own else events
+    head = entry.copy()
+    grew = False
+    for layer, own in zip(head.layers, added, strict=True):
+        for name, events in own.items():
+            before = layer.get(name)
+            if not events <= before:
+                layer.set(name, before | events)
+                grew = True
+    if grew:
+        head.certain = entry.certain and all(way.certain for way in live)
+    return head
