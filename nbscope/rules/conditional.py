@@ -97,8 +97,9 @@ def finding(facts: Facts, use: Use, at: Site, events: frozenset[Event],
             calls: tuple[Call, ...], function: str | None = None) -> Finding:
     name = use.name
     severity = RULE.severity
-    binds = sorted((e for e in events if e.kind is EventKind.BIND and e.site),
-                   key=lambda e: (e.site.cell, e.site.span.line if e.site.span else 0))
+    # ``in_order``, not a sort by line alone: two bindings on one line (``y += (y := k)``)
+    # must be listed the same way in every run.
+    binds = [e for e in in_order(events) if e.kind is EventKind.BIND and e.site]
     deletions = [e for e in in_order(events) if e.kind is EventKind.DELETE and e.site]
     related = [facts.related("definition", e.site) for e in binds[:3]]
     fields: dict[str, object] = {"name": name, "function": function}
