@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pytest
+
 from nbscope.analyze import check_notebook
 from nbscope.findings import FirstFailure, Severity
 from nbscope.model import Cell, Notebook
@@ -47,7 +49,14 @@ def first_failure(*cells: str) -> FirstFailure | None:
 def pytest_addoption(parser) -> None:
     parser.addoption("--slow", action="store_true", default=False,
                      help="run the long versions of slow tests (test_oracle.py: 50,000 "
-                          "generated programs instead of 2,000)")
+                          "generated programs instead of 2,000; test_replay_work.py: "
+                          "20,000 instead of 300)")
+
+
+@pytest.fixture
+def slow(request: pytest.FixtureRequest) -> bool:
+    """Whether the run asked for the long versions of slow tests (``--slow``)."""
+    return bool(request.config.getoption("--slow"))
 
 
 def pytest_configure(config) -> None:

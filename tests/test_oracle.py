@@ -37,11 +37,6 @@ DEFAULT_PROGRAMS = 2_000
 SLOW_PROGRAMS = 50_000
 
 
-@pytest.fixture
-def slow(request: pytest.FixtureRequest) -> bool:
-    return bool(request.config.getoption("--slow"))
-
-
 def test_generated_programs_agree_with_cpython(slow: bool) -> None:
     count = SLOW_PROGRAMS if slow else DEFAULT_PROGRAMS
     summary = check_seeds(program_seeds(BASE_SEED, count))

@@ -54,15 +54,7 @@ from .ir import (
 )
 from .state import Layer, Level, Settled, State, fresh_state, join, state_key
 from .summaries import CallSummary, Recording, SummaryTable
-from .transfer import (
-    LoopShape,
-    Transfer,
-    head_state,
-    loop_shape,
-    marked_state,
-    may_call_function,
-    read_transfer,
-)
+from .transfer import LoopShape, LoopTransfers, loop_shape, marked_state, may_call_function
 
 _MAX_FIXPOINT_ROUNDS = 12
 _MAX_CALL_DEPTH = 6
@@ -100,21 +92,6 @@ class Verdict:
 
 # One pass through a loop: the body's end, its continues, its breaks, the head's end.
 _Iteration = tuple[State, list[State], list[State], State]
-
-
-@dataclass(frozen=True, slots=True)
-class _LoopTransfers:
-    """A loop's iteration in closed form (see ``transfer``): the state at the end of
-    the body, at each ``continue`` and ``break``, and after the head, from the head's."""
-
-    body_out: Transfer
-    continues: tuple[Transfer, ...]
-    breaks: tuple[Transfer, ...]
-    after_head: Transfer
-
-    def iteration(self, head: State) -> _Iteration:
-        return (self.body_out.apply(head), [way.apply(head) for way in self.continues],
-                [way.apply(head) for way in self.breaks], self.after_head.apply(head))
 
 
 @dataclass(slots=True)
@@ -180,7 +157,7 @@ class Replay:
         self._settled: dict[tuple[object, ...], Settled] = {}
         # Loops whose iteration has a closed form, by loop and number of layers (any cell).
         self._shapes: dict[Loop, LoopShape | None] = {}
-        self._transfers: dict[tuple[Loop, int], _LoopTransfers | None] = {}
+        self._transfers: dict[tuple[Loop, int], LoopTransfers | None] = {}
         self._anchor: tuple[Level, ...] = ()  # the levels the current cell started from
         # Function bodies already followed, by the globals they can touch (any cell).
         self._summaries = SummaryTable()
@@ -367,7 +344,7 @@ class Replay:
             self._loops_seen[key] = _LoopSummary(head_in, result.copy())
         return result
 
-    def _transfers_for(self, op: Loop, state: State) -> _LoopTransfers | None:
+    def _transfers_for(self, op: Loop, state: State) -> LoopTransfers | None:
         """The loop's iteration in closed form, where one holds for this entry state."""
         if state.dead:
             return None
@@ -381,31 +358,34 @@ class Replay:
         found = self._transfers[key] = self._read_transfers(op, state)
         return found
 
-    def _read_transfers(self, op: Loop, like: State) -> _LoopTransfers | None:
+    def _read_transfers(self, op: Loop, like: State) -> LoopTransfers | None:
         """Run one iteration silently from a marked state and read off what it does."""
         self._push(_LOOP)
         self._silence += 1
         try:
-            body_out, continues, breaks, after_head = self._iteration(op, marked_state(like))
+            iteration = self._iteration(op, marked_state(like), fresh=True)
         finally:
             self._silence -= 1
             self._frames.pop()
-        layers = len(like.layers)
-        ways = [read_transfer(way, layers) for way in (body_out, after_head, *continues, *breaks)]
-        if any(way is None for way in ways):
-            return None
-        body, head, *rest = ways
-        return _LoopTransfers(body, tuple(rest[:len(continues)]),  # type: ignore[arg-type]
-                              tuple(rest[len(continues):]), head)  # type: ignore[arg-type]
+        return LoopTransfers.read(*iteration, len(like.layers))
 
-    def _loop_in_closed_form(self, op: Loop, state: State, transfers: _LoopTransfers) -> State:
+    def _loop_in_closed_form(self, op: Loop, state: State, transfers: LoopTransfers) -> State:
         """The loop from its closed form: its head's fixed point at once, then one
         iteration to record verdicts on (none while silenced)."""
-        head_in = head_state(state, (transfers.body_out, *transfers.continues))
+        head_in = transfers.head(state)
         frame = self._push(_LOOP)
         try:
-            last = (transfers.iteration(head_in) if self._silence
-                    else self._iteration(op, head_in))
+            if not self._silence:
+                last = self._iteration(op, head_in, fresh=True)
+            else:
+                after_head = transfers.after_head.apply(head_in)
+                breaks = [way.apply(head_in) for way in transfers.breaks]
+                if self._runs_once(op) and not op.infinite:
+                    last = (transfers.body_out.apply(head_in),
+                            [way.apply(head_in) for way in transfers.continues],
+                            breaks, after_head)
+                else:  # ``_exits`` leaves from after the head: no need for the others
+                    last = (after_head, [], breaks, after_head)
             exits = self._exits(op, *last)
         finally:
             self._frames.pop()
@@ -443,7 +423,7 @@ class Replay:
             after_head = self.run(op.head, back) if not back.dead else back
         # A ``break`` skips the ``else`` block.
         orelse_in = after_head.copy(certain=after_head.certain and not breaks)
-        return [self.run(op.orelse, orelse_in), *breaks]
+        return [self.run(op.orelse, orelse_in) if op.orelse else orelse_in, *breaks]
 
     def _context(self) -> tuple[object, ...]:
         """What besides the state decides what a silent replay of a construct does."""
@@ -452,8 +432,10 @@ class Replay:
     def _runs_once(self, op: Loop) -> bool:
         return op.at_least_once or (op.over is not None and op.over in self.literal_iterables)
 
-    def _iteration(self, op: Loop, head_in: State) -> _Iteration:
-        after_head = self.run(op.head, head_in.copy())
+    def _iteration(self, op: Loop, head_in: State, fresh: bool = False) -> _Iteration:
+        """One pass through the loop from ``head_in`` (left as it is unless ``fresh``:
+        a state no one else holds, which the pass may then change)."""
+        after_head = self.run(op.head, head_in if fresh else head_in.copy())
         breaks: list[State] = []
         continues: list[State] = []
         self._loops.append((breaks, continues))

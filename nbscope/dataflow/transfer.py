@@ -17,7 +17,6 @@ it to a fixed point instead. ``loop_shape`` tells the two apart.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .ir import (
@@ -143,26 +142,53 @@ def read_transfer(after: State, layers: int) -> Transfer | None:
     return Transfer(tuple(changes), after.certain, after.dead)
 
 
-def head_state(entry: State, ways_back: Iterable[Transfer]) -> State:
-    """The loop's fixed point at its head: the entry plus what every iteration that comes
-    back to the head (the body's end, a ``continue``) may have bound.
+@dataclass(frozen=True, slots=True)
+class LoopTransfers:
+    """A loop's iteration in closed form: what it does to the state at the loop's head
+    by the end of the body, at each ``continue`` and ``break``, and after the head;
+    ``back`` is, per layer, what the iterations that come back to the head may bind."""
 
-    It equals what iterating from the entry gives, certainty included: that stops after
-    one round, with the entry's certainty, when the iterations bring nothing new."""
-    live = [way for way in ways_back if not way.dead]
-    added: list[dict[str, frozenset[Event]]] = [{} for _ in entry.layers]
-    for way in live:
-        for own, changes in zip(added, way.changes, strict=True):
-            for name, (_, events) in changes.items():
-                own[name] = own[name] | events if name in own else events
-    head = entry.copy()
-    grew = False
-    for layer, own in zip(head.layers, added, strict=True):
-        for name, events in own.items():
-            before = layer.get(name)
-            if not events <= before:
-                layer.set(name, before | events)
-                grew = True
-    if grew:
-        head.certain = entry.certain and all(way.certain for way in live)
-    return head
+    body_out: Transfer
+    continues: tuple[Transfer, ...]
+    breaks: tuple[Transfer, ...]
+    after_head: Transfer
+    back: tuple[dict[str, frozenset[Event]], ...]
+    back_certain: bool
+
+    @classmethod
+    def read(cls, body_out: State, continues: list[State], breaks: list[State],
+             after_head: State, layers: int) -> LoopTransfers | None:
+        """The transfers of an iteration run from ``marked_state``; None when one of
+        its ways out did what a transfer cannot say."""
+        ways = [read_transfer(way, layers)
+                for way in (body_out, after_head, *continues, *breaks)]
+        if any(way is None for way in ways):
+            return None
+        body, head, *rest = ways
+        ways_back = [way for way in (body, *rest[:len(continues)]) if not way.dead]
+        back: list[dict[str, frozenset[Event]]] = [{} for _ in range(layers)]
+        for way in ways_back:
+            for own, changes in zip(back, way.changes, strict=True):  # type: ignore[union-attr]
+                for name, (_, events) in changes.items():
+                    own[name] = own[name] | events if name in own else events
+        return cls(body, tuple(rest[:len(continues)]),  # type: ignore[arg-type]
+                   tuple(rest[len(continues):]), head,  # type: ignore[arg-type]
+                   tuple(back), all(way.certain for way in ways_back))  # type: ignore[union-attr]
+
+    def head(self, entry: State) -> State:
+        """The loop's fixed point at its head: the entry plus what every iteration that
+        comes back to the head (the body's end, a ``continue``) may have bound.
+
+        It equals what iterating from the entry gives, certainty included: that stops
+        after one round, with the entry's certainty, when iterations bring nothing new."""
+        head = entry.copy()
+        grew = False
+        for layer, added in zip(head.layers, self.back, strict=True):
+            for name, events in added.items():
+                before = layer.get(name)
+                if not events <= before:
+                    layer.set(name, before | events)
+                    grew = True
+        if grew:
+            head.certain = entry.certain and self.back_certain
+        return head
