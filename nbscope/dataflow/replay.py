@@ -591,6 +591,8 @@ class Replay:
             return state
         probe = Use(op.name, op.site, op.resolve, op.depth)
         _, events = self.lookup(probe, state)
+        if all(e.function is None for e in events):  # most calls: a builtin, a class
+            return state
         targets = [e.function for e in in_order(events)
                    if e.kind is EventKind.BIND and e.function is not None]
         callable_targets = [f for f in dict.fromkeys(targets)
