@@ -30,8 +30,10 @@ class ScopeNames:
     # Local only by ``x: int`` (no value, no other binding, no nested ``nonlocal x``):
     # a variable that is never assigned.
     annotated_only: set[str] = field(default_factory=set)
-    # A function's locals bound only to a non-empty literal (``cellfacts.literal_only_locals``).
-    literal_locals: frozenset[str] = frozenset()
+    # A function's locals bound only to a non-empty literal (``cellfacts.literal_only_locals``);
+    # None until a loop asks, as it takes a walk over the whole ``definition``.
+    literal_locals: frozenset[str] | None = frozenset()
+    definition: ast.FunctionDef | ast.AsyncFunctionDef | None = None
 
     @cached_property
     def locals(self) -> set[str]:

@@ -106,7 +106,12 @@ class PythonLowering(ExpressionLowering):
         """Whether a loop iterates over a local of this function bound only to a non-empty
         literal (``menu = {'tea': 2}`` … ``for item, price in menu.items()``)."""
         name = syntax.iterated_name(iterable)
-        if name is None or name not in self.scope.names.literal_locals:
+        names = self.scope.names
+        if name is None or name not in names.bound:
+            return False
+        if names.literal_locals is None and names.definition is not None:
+            names.literal_locals = literal_only_locals(names.definition, names.locals)
+        if name not in (names.literal_locals or ()):
             return False
         resolved, depth = resolve(self.scope, name)
         return resolved is Resolve.LOCAL and depth == self.scope.depth
@@ -209,7 +214,7 @@ class PythonLowering(ExpressionLowering):
         self.defaults_and_annotations(node.args, node.returns)
         site = self.name_site(node, node.name)
         names = scopes.function_names(node)
-        names.literal_locals = literal_only_locals(node, names.locals)
+        names.literal_locals, names.definition = None, node
         function = self.new_function(node.name, site, node.args, names.yields,
                                      isinstance(node, ast.AsyncFunctionDef),
                                      decorated=bool(node.decorator_list))
