@@ -209,17 +209,41 @@ class _Story:
             self.sessions.setdefault(run.session, []).append(run)
         self.where = {run.cell: run.session for run in runs}
         self._known: dict[tuple[frozenset[tuple[int, int]], frozenset[str]], int] = {}
-        self.cost = self._costs(self.sessions, list(self.sessions))
+        # By a session's list of runs (kept alive here, so its id is not reused): the
+        # runs as a set, and the names their cells bind.
+        self._of_members: dict[int, tuple[list[Run], frozenset[tuple[int, int]],
+                                          frozenset[str]]] = {}
+        self.later = _later_binds(self.sessions, evidence)
+        self.cost = {s: self._cost_of(members, self.later[s])
+                     for s, members in self.sessions.items()}
 
     def _costs(self, sessions: dict[int, list[Run]], which: list[int]) -> dict[int, int]:
-        """The cost of each session in ``which``, the runs split as in ``sessions``."""
-        later = _later_binds(sessions, self.evidence)
+        """The cost of each session in ``which``, the runs split as in ``sessions``: the
+        story's split but for the sessions from the lowest to the highest in ``which``
+        (so the names bound after each of them are worked out from the highest down, not
+        over every session again)."""
+        later: dict[int, frozenset[str]] = {}
+        names = self.later[max(which)]  # what the sessions above bind: unchanged
+        for session in sorted(which, reverse=True):
+            later[session] = names
+            names = names | self._members(sessions[session])[1]
         return {s: self._cost_of(sessions[s], later[s]) for s in which}
+
+    def _members(self, members: list[Run]) -> tuple[frozenset[tuple[int, int]], frozenset[str]]:
+        """``members`` as a set of (cell, count), and the names their cells bind; worked
+        out once per list (a move leaves every session but two as they were)."""
+        found = self._of_members.get(id(members))
+        if found is None or found[0] is not members:
+            found = (members, frozenset((run.cell, run.count) for run in members),
+                     frozenset().union(*(self.evidence.binds.get(run.cell, frozenset())
+                                         for run in members)))
+            self._of_members[id(members)] = found
+        return found[1], found[2]
 
     def _cost_of(self, members: list[Run], later: frozenset[str]) -> int:
         # The same sessions come back again and again while moves are weighed (every
         # target against the same source, pass after pass): each is costed once.
-        key = (frozenset((run.cell, run.count) for run in members), later)
+        key = (self._members(members)[0], later)
         cost = self._known.get(key)
         if cost is None:
             cost = self._known[key] = _session_cost(members, self.evidence, later)
@@ -233,12 +257,16 @@ class _Story:
         between them, whose later sessions' cells now bind other names."""
         here = self.where[cell]
         run = next(r for r in self.sessions[here] if r.cell == cell)
+        left = [r for r in self.sessions[here] if r.cell != cell]  # the same for every target
         for target, members in self.sessions.items():
             if target == here or any(r.count == run.count for r in members):
                 continue
             moved = dict(self.sessions)
-            moved[here] = [r for r in self.sessions[here] if r.cell != cell]
-            moved[target] = members + [Run(cell, run.count, target, run.executed_at)]
+            moved[here] = left
+            joined = moved[target] = members + [Run(cell, run.count, target, run.executed_at)]
+            runs, binds = self._members(members)  # the target's sets, grown by one run
+            self._of_members[id(joined)] = (joined, runs | {(cell, run.count)},
+                                            binds | self.evidence.binds.get(cell, frozenset()))
             low, high = min(here, target), max(here, target)
             touched = [s for s in moved if low <= s <= high]
             costs = self._costs(moved, touched)
@@ -251,6 +279,7 @@ class _Story:
             return False
         target, moved, costs, _ = best
         self.sessions = moved
+        self.later = _later_binds(moved, self.evidence)
         self.cost.update(costs)
         self.where[cell] = target
         return True
