@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
+from operator import attrgetter
 
 from .model import Cell, Notebook
 
@@ -210,9 +211,9 @@ class _Story:
         self.where = {run.cell: run.session for run in runs}
         self._known: dict[tuple[frozenset[tuple[int, int]], frozenset[str]], int] = {}
         # By a session's list of runs (kept alive here, so its id is not reused): the
-        # runs as a set, and the names their cells bind.
-        self._of_members: dict[int, tuple[list[Run], frozenset[tuple[int, int]],
-                                          frozenset[str]]] = {}
+        # runs as a set of (cell, count), and the names their cells bind (None until
+        # asked: the lowest session a move touches never needs them).
+        self._of_members: dict[int, list] = {}
         self.later = _later_binds(self.sessions, evidence)
         self.cost = {s: self._cost_of(members, self.later[s])
                      for s, members in self.sessions.items()}
@@ -226,24 +227,30 @@ class _Story:
         names = self.later[max(which)]  # what the sessions above bind: unchanged
         for session in sorted(which, reverse=True):
             later[session] = names
-            names = names | self._members(sessions[session])[1]
+            names = names | self._binds(sessions[session])
         return {s: self._cost_of(sessions[s], later[s]) for s in which}
 
-    def _members(self, members: list[Run]) -> tuple[frozenset[tuple[int, int]], frozenset[str]]:
-        """``members`` as a set of (cell, count), and the names their cells bind; worked
-        out once per list (a move leaves every session but two as they were)."""
+    def _record(self, members: list[Run]) -> list:
+        """``[members, run set, binds or None]``, kept once per list: a move leaves every
+        session but two as they were, and those two are derived from the lists before."""
         found = self._of_members.get(id(members))
         if found is None or found[0] is not members:
-            found = (members, frozenset((run.cell, run.count) for run in members),
-                     frozenset().union(*(self.evidence.binds.get(run.cell, frozenset())
-                                         for run in members)))
+            found = [members, frozenset((run.cell, run.count) for run in members), None]
             self._of_members[id(members)] = found
-        return found[1], found[2]
+        return found
+
+    def _binds(self, members: list[Run]) -> frozenset[str]:
+        record = self._record(members)
+        if record[2] is None:
+            binds = self.evidence.binds
+            record[2] = frozenset().union(*[binds[run.cell] for run in members
+                                            if run.cell in binds])
+        return record[2]
 
     def _cost_of(self, members: list[Run], later: frozenset[str]) -> int:
         # The same sessions come back again and again while moves are weighed (every
         # target against the same source, pass after pass): each is costed once.
-        key = (self._members(members)[0], later)
+        key = (self._record(members)[1], later)
         cost = self._known.get(key)
         if cost is None:
             cost = self._known[key] = _session_cost(members, self.evidence, later)
@@ -257,16 +264,19 @@ class _Story:
         between them, whose later sessions' cells now bind other names."""
         here = self.where[cell]
         run = next(r for r in self.sessions[here] if r.cell == cell)
+        source = self._record(self.sessions[here])
         left = [r for r in self.sessions[here] if r.cell != cell]  # the same for every target
+        self._of_members[id(left)] = [left, source[1] - {(cell, run.count)}, None]
+        made = self.evidence.binds.get(cell, frozenset())
         for target, members in self.sessions.items():
             if target == here or any(r.count == run.count for r in members):
                 continue
             moved = dict(self.sessions)
             moved[here] = left
             joined = moved[target] = members + [Run(cell, run.count, target, run.executed_at)]
-            runs, binds = self._members(members)  # the target's sets, grown by one run
-            self._of_members[id(joined)] = (joined, runs | {(cell, run.count)},
-                                            binds | self.evidence.binds.get(cell, frozenset()))
+            _, runs, binds = self._record(members)  # the target's sets, grown by one run
+            self._of_members[id(joined)] = [joined, runs | {(cell, run.count)},
+                                            None if binds is None else binds | made]
             low, high = min(here, target), max(here, target)
             touched = [s for s in moved if low <= s <= high]
             costs = self._costs(moved, touched)
@@ -301,31 +311,46 @@ def _later_binds(sessions: dict[int, list[Run]],
     return later
 
 
+_by_count = attrgetter("count")
+
+
 def _session_cost(members: list[Run], evidence: Evidence,
                   later: frozenset[str] = frozenset()) -> int:
     """How badly one session's runs explain the saved evidence, lower is better:
     saved outputs contradicted, runs the notebook no longer shows (missing counts),
     and jumps up the page from one run to the next. ``later``: names bound by cells
     whose last run came in a later session."""
-    ordered = sorted(members, key=lambda run: run.count)
+    ordered = sorted(members, key=_by_count)
+    binds, reads, name_errors = evidence.binds, evidence.reads, evidence.name_errors
     contradictions = hidden = jumps = 0
     bound: set[str] = set()
     # A run the notebook no longer shows may have bound a name, but only an earlier run
     # of a cell of this session or of a later one (its last run is the one saved), or a
     # deleted cell, could have; a cell whose last run came before this session did not
     # run in it.
-    anywhere = later.union(*(evidence.binds.get(run.cell, frozenset()) for run in ordered))
-    previous: Run | None = None
+    anywhere = later.union(*[binds[run.cell] for run in ordered if run.cell in binds])
+    previous = -1  # the cell of the run before: cell indices start at 0
+    # Called for every session of every move weighed: a cell's missing evidence (most
+    # cells read, bind or lack nothing) costs no set operation.
     for position, run in enumerate(ordered):
+        cell = run.cell
         unseen_before = run.count - 1 - position  # runs before this one that left no trace
-        hidden = max(hidden, unseen_before)
-        if previous is not None and run.cell < previous.cell:
+        if unseen_before > hidden:
+            hidden = unseen_before
+        if cell < previous:
             jumps += 1
-        contradictions += len(evidence.name_errors.get(run.cell, frozenset()) & bound)
-        unbound = evidence.reads.get(run.cell, frozenset()) - bound
-        contradictions += len(unbound if unseen_before == 0 else unbound - anywhere)
-        bound |= evidence.binds.get(run.cell, frozenset())
-        previous = run
+        lacked = name_errors.get(cell)
+        if lacked and bound:
+            contradictions += len(lacked & bound)
+        needed = reads.get(cell)
+        if needed:
+            unbound = needed - bound
+            if unbound:
+                contradictions += len(unbound if unseen_before == 0 else unbound - anywhere)
+        made = binds.get(cell)
+        if made:
+            bound |= made
+        previous = cell
     return _CONTRADICTION * contradictions + hidden + jumps
 
 
