@@ -191,7 +191,10 @@ def _place_rank(site: BindingSite | None, at: Site) -> int:
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
-    """Damerau-Levenshtein distance (adjacent swaps count once), cut off above ``limit``."""
+    """Damerau-Levenshtein distance (adjacent swaps count once), cut off above ``limit``:
+    a distance above ``limit`` is returned as ``limit + 1``."""
+    if limit <= 1:
+        return _within_one(a, b) if limit == 1 else (0 if a == b else 1)
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):
@@ -204,7 +207,31 @@ def edit_distance(a: str, b: str, limit: int) -> int:
         if min(current) > limit:
             return limit + 1
         previous2, previous = previous, current
-    return previous[-1]
+    return min(previous[-1], limit + 1)
+
+
+def _within_one(a: str, b: str) -> int:
+    """``edit_distance(a, b, 1)`` without the table: most calls compare a name with every
+    module or binding in sight, and one edit leaves the rest of the two strings equal
+    after their first difference."""
+    if a == b:
+        return 0
+    if abs(len(a) - len(b)) > 1:
+        return 2
+    shortest = min(len(a), len(b))
+    first = 0  # the first position where they differ
+    while first < shortest and a[first] == b[first]:
+        first += 1
+    if first == shortest:
+        return 1  # one is the other with a letter added at the end
+    if len(a) == len(b):
+        if a[first + 1:] == b[first + 1:]:
+            return 1  # one letter replaced
+        swapped = (a[first] == b[first + 1:first + 2] and a[first + 1:first + 2] == b[first]
+                   and a[first + 2:] == b[first + 2:])
+        return 1 if swapped else 2
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return 1 if longer[first + 1:] == shorter[first:] else 2
 
 
 BOUND = Message(
