@@ -276,6 +276,8 @@ def _deletes(ops: Iterable[Op], name: str) -> bool:
 
 def code_part(line: str) -> str:
     """``line`` without a trailing ``#`` comment (a ``#`` outside quotes)."""
+    if "#" not in line:
+        return line
     quote = None
     for index, char in enumerate(line):
         if quote:
@@ -308,8 +310,8 @@ def failed_before_binding(facts: Facts, cell: int, name: str) -> bool:
     # Raised on a later line of the same statement (``x = f(\n  ...)``): still before
     # the assignment, which happens once the whole right-hand side is computed.
     lines = facts.cells[cell].source.split("\n")[binding.line - 1:line - 1]
-    depth = sum(code_part(text).count(o) - code_part(text).count(c)
-                for text in lines for o, c in ("()", "[]", "{}"))
+    code = [code_part(text) for text in lines]
+    depth = sum(text.count(o) - text.count(c) for text in code for o, c in ("()", "[]", "{}"))
     return depth > 0
 
 
