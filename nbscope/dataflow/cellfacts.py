@@ -208,6 +208,12 @@ _TEXT_RUNNERS = frozenset({"run_line_magic", "run_cell", "run_cell_magic"})
 
 
 _MODULE_INSPECTORS = frozenset({"dir", "help", "reload"})
+_SYMPY_VAR = "var"
+
+# Every called name or method name that ``note_call``, ``inspected_module`` or
+# ``sympy_var_names`` looks for: a call of anything else tells them nothing.
+CALL_WORDS = frozenset({"eval", "exec", "open", "append", "insert", "extend", _SYMPY_VAR,
+                        *_TEXT_RUNNERS, *_EMPTYING_METHODS, *_MODULE_INSPECTORS})
 
 
 def inspected_module(node: ast.Call) -> ast.Name | None:
@@ -262,8 +268,8 @@ def sympy_var_names(node: ast.Call) -> tuple[ast.Constant, list[str]] | None:
     """SymPy's ``var('x y')`` binds ``x`` and ``y`` in the caller's globals: the string
     and the names, or None for other calls."""
     func = node.func
-    is_var = (isinstance(func, ast.Name) and func.id == "var") or (
-        isinstance(func, ast.Attribute) and func.attr == "var"
+    is_var = (isinstance(func, ast.Name) and func.id == _SYMPY_VAR) or (
+        isinstance(func, ast.Attribute) and func.attr == _SYMPY_VAR
         and isinstance(func.value, ast.Name) and func.value.id in _SYMPY_MODULES)
     if not (is_var and node.args and isinstance(node.args[0], ast.Constant)
             and isinstance(node.args[0].value, str)):

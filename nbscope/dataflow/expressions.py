@@ -14,7 +14,7 @@ import ast
 
 from . import scopes, syntax
 from .arguments import arguments_of
-from .cellfacts import ScopeKind, inspected_module, sympy_var_names
+from .cellfacts import CALL_WORDS, ScopeKind, inspected_module, sympy_var_names
 from .ir import (
     Bind,
     BindingKind,
@@ -34,6 +34,10 @@ from .resolution import GENERATOR_OWNER, resolve
 class ExpressionLowering(Lowering):
     """Expressions (``expr_X`` handles ``ast.X``)."""
 
+    # The called names and method names some check of a call below looks for; a call of
+    # anything else (most calls: ``print``, ``df.head``) skips them all.
+    special_call_words: frozenset[str] = CALL_WORDS | syntax.OPAQUE_CALL_WORDS
+
     def lower_ipython_call(self, node: ast.Call) -> bool:
         """Lower a call IPython's transformer wrote (``get_ipython().run_line_magic``);
         False when ``node`` is an ordinary call. Plain Python has none."""
@@ -44,9 +48,14 @@ class ExpressionLowering(Lowering):
             self.use(node.id, self.site(node))
 
     def expr_Call(self, node: ast.Call) -> None:
-        if self.lower_ipython_call(node):
+        func = node.func
+        kind = type(func)
+        word = func.id if kind is ast.Name else (  # type: ignore[attr-defined]
+            func.attr if kind is ast.Attribute else None)  # type: ignore[attr-defined]
+        special = word in self.special_call_words
+        if special and self.lower_ipython_call(node):
             return
-        self.expr(node.func)
+        self.expr(func)
         for argument in node.args:
             if isinstance(argument, ast.GeneratorExp):
                 self.comprehension(argument)  # consumed by the call, as it nearly always is
@@ -54,6 +63,20 @@ class ExpressionLowering(Lowering):
                 self.expr(argument)
         for keyword in node.keywords:
             self.expr(keyword.value)
+        if special:
+            self._special_call(node)
+        if kind is ast.Name:
+            name = func.id  # type: ignore[attr-defined]
+            resolved, depth = resolve(self.scope, name)
+            if resolved is not Resolve.FREE:
+                self.out.append(Call(name, self.site(func), resolved, depth,
+                                     arguments_of(node)))
+                if resolved is Resolve.LOCAL:
+                    self._closure_writes(name, depth)
+
+    def _special_call(self, node: ast.Call) -> None:
+        """What a call of one of ``special_call_words`` tells: files written, modules
+        read, names bound by ``exec`` or SymPy's ``var``."""
         self.facts.note_call(node)
         inspected = inspected_module(node)
         if inspected is not None:
@@ -67,13 +90,6 @@ class ExpressionLowering(Lowering):
             argument, names = injected
             for name in names:
                 self.bind(name, self.site(argument), BindingKind.MAGIC)
-        if isinstance(node.func, ast.Name):
-            resolved, depth = resolve(self.scope, node.func.id)
-            if resolved is not Resolve.FREE:
-                self.out.append(Call(node.func.id, self.site(node.func), resolved, depth,
-                                     arguments_of(node)))
-                if resolved is Resolve.LOCAL:
-                    self._closure_writes(node.func.id, depth)
 
     def _closure_writes(self, called: str, depth: int) -> None:
         """A call of a function nested here binds the ``nonlocal`` names it assigns, in this

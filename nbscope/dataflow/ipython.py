@@ -51,6 +51,8 @@ def build_cell(cell: int, source: str, env: NameEnvironment) -> tuple[CellIR, Ce
 class CellLowering(PythonLowering):
     """Python's lowering, plus what IPython does around and inside a cell."""
 
+    special_call_words = PythonLowering.special_call_words | frozenset(_IPYTHON_METHODS)
+
     # --- the cell as a whole ---------------------------------------------------------
 
     def lower_cell(self) -> None:

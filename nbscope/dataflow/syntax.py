@@ -83,14 +83,19 @@ def is_namespace_call(node: ast.expr) -> bool:
     return isinstance(node, ast.Attribute) and node.attr in ("user_ns", "__dict__")
 
 
+_OPAQUE_FUNCTIONS = ("exec", "execfile")
+_OPAQUE_SHELL_METHODS = ("push", "run_cell", "ex")
+OPAQUE_CALL_WORDS = frozenset({*_OPAQUE_FUNCTIONS, *_OPAQUE_SHELL_METHODS})
+
+
 def is_opaque_call(node: ast.Call) -> bool:
     """``exec(...)`` and the calls like it that can bind any name in the user namespace."""
     func = node.func
-    if isinstance(func, ast.Name) and func.id in ("exec", "execfile"):
+    if isinstance(func, ast.Name) and func.id in _OPAQUE_FUNCTIONS:
         return True
     # Other calls handed ``globals()`` (doctest, eval) read it; writers are the
     # exec family above and ``globals()[...] =`` / ``.update`` (seen elsewhere).
-    return (isinstance(func, ast.Attribute) and func.attr in ("push", "run_cell", "ex")
+    return (isinstance(func, ast.Attribute) and func.attr in _OPAQUE_SHELL_METHODS
             and isinstance(func.value, ast.Call) and isinstance(func.value.func, ast.Name)
             and func.value.func.id == "get_ipython")
 
