@@ -202,6 +202,14 @@ def _match_mapping(names: ScopeNames, node: ast.MatchMapping, stack: list[ast.AS
     _children(node, stack)
 
 
+def _nothing(names: ScopeNames, node: ast.AST, stack: list[ast.AST]) -> None:
+    """A constant, an operator or a load/store marker: nothing under it binds."""
+
+
+def _attribute(names: ScopeNames, node: ast.Attribute, stack: list[ast.AST]) -> None:
+    stack.append(node.value)  # ``a.b = ...`` binds no name; only ``a`` is walked into
+
+
 def _comprehension(names: ScopeNames, node: ast.AST, stack: list[ast.AST]) -> None:
     # Only walrus targets escape a comprehension; its own targets stay inside.
     for sub in ast.walk(node):
@@ -226,4 +234,11 @@ _SPECIAL: dict[type, _Handler] = {
     ast.MatchStar: _match_star,
     ast.MatchMapping: _match_mapping,
     **dict.fromkeys(COMPREHENSIONS, _comprehension),
+    # The commonest nodes with nothing to bind under them (or under all but one field):
+    # answered here rather than by walking their fields.
+    ast.Attribute: _attribute,
+    ast.Constant: _nothing,
+    **dict.fromkeys([ast.Load, ast.Store, ast.Del], _nothing),
+    **dict.fromkeys([*ast.operator.__subclasses__(), *ast.unaryop.__subclasses__(),
+                     *ast.cmpop.__subclasses__(), *ast.boolop.__subclasses__()], _nothing),
 }
