@@ -153,6 +153,19 @@ def test_a_module_expected_from_a_cloned_repository_says_so(tmp_path: Path) -> N
                  "from mytools import clean\nclean(1)") == []
 
 
+def test_the_clone_named_is_the_nearest_one_above_the_import(tmp_path: Path) -> None:
+    clone, other = ("!git clone https://github.com/someone/helpers.git",
+                    "!git clone https://github.com/other/tools.git")
+    below = about(check(tmp_path, "from mytools import clean", clone), "mytools")
+    assert below.message_key == "missing-module/not-found"
+    # The nearest clone above is named, not a later one.
+    found = about(check(tmp_path, clone, "from mytools import clean", other), "mytools")
+    assert found.message_key == "missing-module/expected-from-clone"
+    assert "cell 1 clones a repository" in found.message
+    found = about(check(tmp_path, clone, other, "from mytools import clean"), "mytools")
+    assert "cell 2 clones a repository" in found.message
+
+
 def test_run_all_stops_at_the_import_error(tmp_path: Path) -> None:
     (tmp_path / "config.py").write_text(CONFIG)
     notebook = make_notebook("print(1)", "from config import settings, defualts",

@@ -92,12 +92,13 @@ PYTHON2_MODULES = {
 
 def findings(facts: Facts) -> Iterator[Finding]:
     """One finding per import of a module that certainly cannot be found."""
+    clones = _clones(facts)
     for cell in facts.cell_facts.values():
         for record in cell.imports:
             if record.level or record.guarded:
                 continue
             if not module_missing(facts, record.module, cell.cell):
-                clone = _cloned_from(facts, record, cell.cell)
+                clone = _cloned_from(facts, record, cell.cell, clones)
                 if clone is not None:
                     yield _expected_from_clone(facts, record, *clone)
                 continue
@@ -375,19 +376,24 @@ EXPECTED_FROM_CLONE = Message(
     "working folder.")
 
 
-def _cloned_from(facts: Facts, record: ImportSite, cell: int) -> tuple[int, str] | None:
-    """The last cell at or above the import that runs ``git clone``, when only a clone can
-    provide the module (it is no package nbscope knows, and nothing else writes it)."""
+def _clones(facts: Facts) -> list[tuple[int, str]]:
+    """The cells that run ``git clone``, in order, with the command."""
+    return [(found.cell, command)
+            for found in sorted(facts.cell_facts.values(), key=lambda c: c.cell)
+            for command in [module_sources.clone_command(found)] if command is not None]
+
+
+def _cloned_from(facts: Facts, record: ImportSite, cell: int,
+                 clones: list[tuple[int, str]]) -> tuple[int, str] | None:
+    """The last of ``clones`` at or above the import, when only a clone can provide the
+    module (it is no package nbscope knows, and nothing else writes it)."""
     # The clone first: most notebooks have none, and then no module is looked up again.
-    clones = [(found.cell, command) for found in sorted(facts.cell_facts.values(),
-                                                        key=lambda c: c.cell)
-              if found.cell <= cell
-              for command in [module_sources.clone_command(found)] if command is not None]
-    if not clones or package_for(record.module) is not None:
+    above = [clone for clone in clones if clone[0] <= cell]
+    if not above or package_for(record.module) is not None:
         return None
     if not module_missing(facts, record.module, cell, clones=False):
         return None
-    return clones[-1]
+    return above[-1]
 
 
 def _expected_from_clone(facts: Facts, record: ImportSite, cell: int,
