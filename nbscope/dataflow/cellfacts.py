@@ -197,23 +197,25 @@ def _bound_or_emptied(node: ast.AST) -> Iterator[str]:
 def _evaluates_text(node: ast.Call) -> bool:
     func = node.func
     if isinstance(func, ast.Name):
-        return func.id in ("eval", "exec")
+        return func.id in _TEXT_EVALUATORS
     return isinstance(func, ast.Attribute) and func.attr in _TEXT_RUNNERS
 
 
 _EMPTYING_METHODS = frozenset({"pop", "popitem", "remove", "clear", "discard",
                                "difference_update", "intersection_update",
                                "symmetric_difference_update", "__delitem__"})
+_TEXT_EVALUATORS = ("eval", "exec")
 _TEXT_RUNNERS = frozenset({"run_line_magic", "run_cell", "run_cell_magic"})
-
-
 _MODULE_INSPECTORS = frozenset({"dir", "help", "reload"})
+_FILE_OPENER = "open"
+_PATH_ADDERS = ("append", "insert", "extend")
 _SYMPY_VAR = "var"
 
 # Every called name or method name that ``note_call``, ``inspected_module`` or
-# ``sympy_var_names`` looks for: a call of anything else tells them nothing.
-CALL_WORDS = frozenset({"eval", "exec", "open", "append", "insert", "extend", _SYMPY_VAR,
-                        *_TEXT_RUNNERS, *_EMPTYING_METHODS, *_MODULE_INSPECTORS})
+# ``sympy_var_names`` looks for (the words above): a call of anything else tells them
+# nothing.
+CALL_WORDS = frozenset({*_TEXT_EVALUATORS, *_TEXT_RUNNERS, *_EMPTYING_METHODS,
+                        *_MODULE_INSPECTORS, _FILE_OPENER, *_PATH_ADDERS, _SYMPY_VAR})
 
 
 def inspected_module(node: ast.Call) -> ast.Name | None:
@@ -230,7 +232,7 @@ def inspected_module(node: ast.Call) -> ast.Name | None:
 
 def file_opened_for_writing(node: ast.Call) -> str | None:
     """The path in ``open('helpers.py', 'w')`` (a cell writing a module), or None."""
-    if not (isinstance(node.func, ast.Name) and node.func.id == "open" and node.args):
+    if not (isinstance(node.func, ast.Name) and node.func.id == _FILE_OPENER and node.args):
         return None
     path = node.args[0]
     mode = node.args[1] if len(node.args) > 1 else next(
@@ -251,7 +253,7 @@ class PathAddition:
 def sys_path_addition(node: ast.Call) -> PathAddition | None:
     """What ``sys.path.append(...)`` (or ``insert``, ``extend``) adds; None for other calls."""
     func = node.func
-    if not (isinstance(func, ast.Attribute) and func.attr in ("append", "insert", "extend")
+    if not (isinstance(func, ast.Attribute) and func.attr in _PATH_ADDERS
             and isinstance(func.value, ast.Attribute) and func.value.attr == "path"
             and isinstance(func.value.value, ast.Name) and func.value.value.id == "sys"):
         return None
