@@ -61,6 +61,30 @@ NodeHandler = Callable[..., None]
 _MODULE, _COMPREHENSION = ScopeKind.MODULE, ScopeKind.COMPREHENSION
 
 
+
+class _Guarded:
+    """The context ``Lowering.guard`` returns (a class, not a generator: it is entered
+    for every ``if``, loop and ``try``)."""
+
+    __slots__ = ("lowering", "construct", "previous_path")
+
+    def __init__(self, lowering: Lowering, construct: Guard) -> None:
+        self.lowering = lowering
+        self.construct = construct
+
+    def __enter__(self) -> None:
+        lowering = self.lowering
+        lowering.guards.append(self.construct)
+        self.previous_path = lowering.guard_path
+        lowering.guards_opened += 1
+        lowering.guard_path = (*self.previous_path,
+                               (lowering.cell, lowering.guards_opened, self.construct))
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.lowering.guards.pop()
+        self.lowering.guard_path = self.previous_path
+
+
 class Lowering:
     """The state of lowering one cell, and what every construct's lowering uses."""
 
@@ -178,17 +202,9 @@ class Lowering:
             self.guard_path = previous_path
             self.catch, self.import_guarded = previous_catch, previous_import_guard
 
-    @contextmanager
-    def guard(self, construct: Guard) -> Iterator[None]:
-        self.guards.append(construct)
-        previous_path = self.guard_path
-        self.guards_opened += 1
-        self.guard_path = (*previous_path, (self.cell, self.guards_opened, construct))
-        try:
-            yield
-        finally:
-            self.guards.pop()
-            self.guard_path = previous_path
+    def guard(self, construct: Guard) -> _Guarded:
+        """``with self.guard(Guard.IF): ...``: the code lowered inside runs only sometimes."""
+        return _Guarded(self, construct)
 
     def emit_opaque(self, site: Site, construct: Construct, code: str | None,
                     detail: str) -> None:

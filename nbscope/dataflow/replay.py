@@ -338,7 +338,7 @@ class Replay:
         if not exits:
             result = _dead_copy(state)
         else:
-            result = join(exits)
+            result = _leave(exits)
             result.certain = state.certain and not result.dead and not frame.escaped
         if not frame.escaped:  # a jump out of the loop has effects a summary would lose
             self._loops_seen[key] = _LoopSummary(head_in, result.copy())
@@ -378,20 +378,21 @@ class Replay:
             if not self._silence:
                 last = self._iteration(op, head_in, fresh=True)
             else:
-                after_head = transfers.after_head.apply(head_in)
                 breaks = [way.apply(head_in) for way in transfers.breaks]
                 if self._runs_once(op) and not op.infinite:
-                    last = (transfers.body_out.apply(head_in),
-                            [way.apply(head_in) for way in transfers.continues],
-                            breaks, after_head)
+                    # ``_exits`` leaves from the ends of iterations, not from after the head
+                    continues = [way.apply(head_in) for way in transfers.continues]
+                    body_out = transfers.body_out.apply_in_place(head_in)
+                    last = (body_out, continues, breaks, body_out)
                 else:  # ``_exits`` leaves from after the head: no need for the others
+                    after_head = transfers.after_head.apply_in_place(head_in)
                     last = (after_head, [], breaks, after_head)
             exits = self._exits(op, *last)
         finally:
             self._frames.pop()
         if not exits:
             return _dead_copy(state)
-        result = join(exits)
+        result = _leave(exits)
         result.certain = state.certain and not result.dead and not frame.escaped
         return result
 
@@ -419,11 +420,12 @@ class Replay:
             return breaks
         if self._runs_once(op):
             # The exhausted-iterator exit is only reached after an iteration.
-            back = join([body_out, *continues])
-            after_head = self.run(op.head, back) if not back.dead else back
-        # A ``break`` skips the ``else`` block.
-        orelse_in = after_head.copy(certain=after_head.certain and not breaks)
-        return [self.run(op.orelse, orelse_in) if op.orelse else orelse_in, *breaks]
+            back = join([body_out, *continues]) if continues else body_out
+            after_head = self.run(op.head, back) if op.head and not back.dead else back
+        # A ``break`` skips the ``else`` block. (``after_head`` is this iteration's own:
+        # the ``else`` block may change it in place.)
+        after_head.certain = after_head.certain and not breaks
+        return [self.run(op.orelse, after_head) if op.orelse else after_head, *breaks]
 
     def _context(self) -> tuple[object, ...]:
         """What besides the state decides what a silent replay of a construct does."""
@@ -435,7 +437,9 @@ class Replay:
     def _iteration(self, op: Loop, head_in: State, fresh: bool = False) -> _Iteration:
         """One pass through the loop from ``head_in`` (left as it is unless ``fresh``:
         a state no one else holds, which the pass may then change)."""
-        after_head = self.run(op.head, head_in if fresh else head_in.copy())
+        after_head = head_in if fresh else head_in.copy()
+        if op.head:
+            after_head = self.run(op.head, after_head)
         breaks: list[State] = []
         continues: list[State] = []
         self._loops.append((breaks, continues))
@@ -709,6 +713,14 @@ def _judge(events: frozenset[Event]) -> Status:
     if unknown:
         return Status.UNKNOWN if not bound_somewhere or missing else Status.BOUND
     return Status.MAYBE if bound_somewhere else Status.UNBOUND
+
+
+def _leave(exits: list[State]) -> State:
+    """The state after a loop: its ways out joined (each a state of the loop's own,
+    so a single one is taken as it is)."""
+    if len(exits) == 1:
+        return exits[0]
+    return join(exits)
 
 
 def _dead_copy(state: State) -> State:

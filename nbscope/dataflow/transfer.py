@@ -20,16 +20,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .ir import (
+    Bind,
     Call,
     DefineFunction,
+    Delete,
     Event,
     EventKind,
     Jump,
     Loop,
+    MaybeBind,
     Op,
     Opaque,
     Reset,
     Try,
+    Use,
     children,
 )
 from .state import Layer, State
@@ -38,6 +42,9 @@ from .state import Layer, State
 # call of a marked name enters nothing, as it would for any value a transfer allows.
 MARK = Event(EventKind.UNKNOWN, detail="the value before a loop iteration")
 _MARKED = frozenset({MARK})
+
+# Operations with nothing nested in them (``children`` of them is empty).
+_LEAVES = frozenset({Use, Bind, MaybeBind, Delete, Jump})
 
 Change = tuple[bool, frozenset[Event]]  # (keeps what was there, events the body added)
 
@@ -81,6 +88,8 @@ def loop_shape(op: Loop, known: dict[Loop, LoopShape | None]) -> LoopShape | Non
             break
         elif inner is Jump.RAISE:
             raises = True
+        elif kind in _LEAVES:
+            continue
         else:
             # An exception goes on after a ``finally`` block (and after the implicit one
             # that unbinds ``except ... as e``), to a ``try`` around the loop if any.
@@ -123,6 +132,16 @@ class Transfer:
             layers.append(after)
         return State(layers, state.certain and self.certain, state.dead or self.dead)
 
+    def apply_in_place(self, state: State) -> State:
+        """``apply`` on a state no one else holds, changing it."""
+        for layer, changes in zip(state.layers, self.changes, strict=True):
+            delta, get = layer.delta, layer.get
+            for name, (keep, added) in changes.items():
+                delta[name] = get(name) | added if keep else added
+        state.certain = state.certain and self.certain
+        state.dead = state.dead or self.dead
+        return state
+
 
 def read_transfer(after: State, layers: int) -> Transfer | None:
     """The transfer that took ``marked_state`` to ``after``, or None when the iteration
@@ -134,10 +153,12 @@ def read_transfer(after: State, layers: int) -> Transfer | None:
         if layer.default != _MARKED:
             return None
         touched: dict[str, Change] = {}
-        for name in layer.names():
-            events = layer.get(name)
+        # A marked state's names are in its delta until a copy freezes them.
+        items = (layer.delta.items() if not layer.levels
+                 else ((name, layer.get(name)) for name in layer.names()))
+        for name, events in items:
             if events is not _MARKED and events != _MARKED:
-                touched[name] = (MARK in events, events - _MARKED)
+                touched[name] = (True, events - _MARKED) if MARK in events else (False, events)
         changes.append(touched)
     return Transfer(tuple(changes), after.certain, after.dead)
 
@@ -184,10 +205,11 @@ class LoopTransfers:
         head = entry.copy()
         grew = False
         for layer, added in zip(head.layers, self.back, strict=True):
+            delta, get = layer.delta, layer.get
             for name, events in added.items():
-                before = layer.get(name)
+                before = get(name)
                 if not events <= before:
-                    layer.set(name, before | events)
+                    delta[name] = before | events
                     grew = True
         if grew:
             head.certain = entry.certain and self.back_certain
