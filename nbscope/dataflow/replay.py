@@ -348,7 +348,7 @@ class Replay:
         """The loop's iteration in closed form, where one holds for this entry state."""
         if state.dead:
             return None
-        shape = loop_shape(op, self._shapes)
+        shape = self._shapes[op] if op in self._shapes else loop_shape(op, self._shapes)
         if (shape is None or (shape.raises and self._catchers)
                 or may_call_function(shape, state)):
             return None
@@ -376,7 +376,7 @@ class Replay:
         frame = self._push(_LOOP)
         try:
             if not self._silence:
-                last = self._iteration(op, head_in, fresh=True)
+                last = self._iteration(op, head_in, fresh=True, for_exits=True)
             else:
                 breaks = [way.apply(head_in) for way in transfers.breaks]
                 if self._runs_once(op) and not op.infinite:
@@ -434,9 +434,12 @@ class Replay:
     def _runs_once(self, op: Loop) -> bool:
         return op.at_least_once or (op.over is not None and op.over in self.literal_iterables)
 
-    def _iteration(self, op: Loop, head_in: State, fresh: bool = False) -> _Iteration:
+    def _iteration(self, op: Loop, head_in: State, fresh: bool = False,
+                   for_exits: bool = False) -> _Iteration:
         """One pass through the loop from ``head_in`` (left as it is unless ``fresh``:
-        a state no one else holds, which the pass may then change)."""
+        a state no one else holds, which the pass may then change). ``for_exits``: the
+        pass is only read by ``_exits``, which needs the state after the head only
+        where the loop may end before an iteration, so elsewhere the body takes it."""
         after_head = head_in if fresh else head_in.copy()
         if op.head:
             after_head = self.run(op.head, after_head)
@@ -444,7 +447,12 @@ class Replay:
         continues: list[State] = []
         self._loops.append((breaks, continues))
         try:
-            body_state = after_head.copy(certain=after_head.certain and self._runs_once(op))
+            runs_once = self._runs_once(op)
+            if for_exits and (runs_once or op.infinite):
+                body_state = after_head
+                body_state.certain = after_head.certain and runs_once
+            else:
+                body_state = after_head.copy(certain=after_head.certain and runs_once)
             body_out = self.run(op.body, body_state)
         finally:
             self._loops.pop()

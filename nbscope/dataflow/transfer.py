@@ -105,8 +105,9 @@ def may_call_function(shape: LoopShape, state: State) -> bool:
     """Whether a name the loop calls may hold a function the replay would follow."""
     for name in shape.calls:
         for layer in state.layers:
-            if any(event.function is not None for event in layer.get(name)):
-                return True
+            for event in layer.get(name):
+                if event.function is not None:
+                    return True
     return False
 
 
@@ -183,15 +184,21 @@ class LoopTransfers:
         its ways out did what a transfer cannot say."""
         ways = [read_transfer(way, layers)
                 for way in (body_out, after_head, *continues, *breaks)]
-        if any(way is None for way in ways):
-            return None
+        for way in ways:
+            if way is None:
+                return None
         body, head, *rest = ways
         ways_back = [way for way in (body, *rest[:len(continues)]) if not way.dead]
-        back: list[dict[str, frozenset[Event]]] = [{} for _ in range(layers)]
-        for way in ways_back:
-            for own, changes in zip(back, way.changes, strict=True):  # type: ignore[union-attr]
-                for name, (_, events) in changes.items():
-                    own[name] = own[name] | events if name in own else events
+        back: list[dict[str, frozenset[Event]]]
+        if len(ways_back) == 1:  # the usual loop: no ``continue``
+            back = [{name: events for name, (_, events) in changes.items()}
+                    for changes in ways_back[0].changes]  # type: ignore[union-attr]
+        else:
+            back = [{} for _ in range(layers)]
+            for way in ways_back:
+                for own, changes in zip(back, way.changes, strict=True):  # type: ignore[union-attr]
+                    for name, (_, events) in changes.items():
+                        own[name] = own[name] | events if name in own else events
         return cls(body, tuple(rest[:len(continues)]),  # type: ignore[arg-type]
                    tuple(rest[len(continues):]), head,  # type: ignore[arg-type]
                    tuple(back), all(way.certain for way in ways_back))  # type: ignore[union-attr]
@@ -207,7 +214,9 @@ class LoopTransfers:
         for layer, added in zip(head.layers, self.back, strict=True):
             delta, get = layer.delta, layer.get
             for name, events in added.items():
-                before = get(name)
+                before = delta.get(name)
+                if before is None:
+                    before = get(name)
                 if not events <= before:
                     delta[name] = before | events
                     grew = True
