@@ -113,7 +113,7 @@ def test_loops_the_closed_form_cannot_read_are_iterated(
 
 def _iterated(monkeypatch: pytest.MonkeyPatch, cells: list[str]):
     """The report with every loop iterated to its fixed point (no closed form)."""
-    monkeypatch.setattr(Replay, "_transfers_for", lambda self, op, state: None)
+    monkeypatch.setattr(Replay, "_transfer_key", lambda self, op, state: None)
     try:
         return analyse(cells)
     finally:

@@ -313,9 +313,16 @@ class Replay:
         return frame
 
     def _loop(self, op: Loop, state: State) -> State:
-        transfers = self._transfers_for(op, state)
-        if transfers is not None:
-            return self._loop_in_closed_form(op, state, transfers)
+        key = self._transfer_key(op, state)
+        if key is not None:
+            # Read here rather than in a helper: a nest of loops recurses through this,
+            # and each frame less per level keeps deep nests off CPython's slow path
+            # (a call that crosses a chunk of the frame stack allocates and frees it).
+            transfers = self._transfers.get(key, _UNREAD)
+            if transfers is _UNREAD:
+                transfers = self._transfers[key] = self._read_transfers(op, state)
+            if transfers is not None:
+                return self._loop_in_closed_form(op, state, transfers)  # type: ignore[arg-type]
         # A loop met again on the same state (an enclosing loop's next round, or its
         # recording pass) needs no new fixed point; while silenced, not even a pass.
         key = (op, self._context(), state_key(state, self._anchor))
@@ -344,19 +351,16 @@ class Replay:
             self._loops_seen[key] = _LoopSummary(head_in, result.copy())
         return result
 
-    def _transfers_for(self, op: Loop, state: State) -> LoopTransfers | None:
-        """The loop's iteration in closed form, where one holds for this entry state."""
+    def _transfer_key(self, op: Loop, state: State) -> tuple[Loop, int] | None:
+        """Where the loop's iteration may have a closed form for this entry state, the
+        key of ``_transfers`` that holds it; None where it cannot."""
         if state.dead:
             return None
         shape = self._shapes[op] if op in self._shapes else loop_shape(op, self._shapes)
         if (shape is None or (shape.raises and self._catchers)
                 or may_call_function(shape, state)):
             return None
-        key = (op, len(state.layers))
-        if key in self._transfers:
-            return self._transfers[key]
-        found = self._transfers[key] = self._read_transfers(op, state)
-        return found
+        return (op, len(state.layers))
 
     def _read_transfers(self, op: Loop, like: State) -> LoopTransfers | None:
         """Run one iteration silently from a marked state and read off what it does."""
@@ -453,7 +457,10 @@ class Replay:
                 body_state.certain = after_head.certain and runs_once
             else:
                 body_state = after_head.copy(certain=after_head.certain and runs_once)
-            body_out = self.run(op.body, body_state)
+            step = self._step  # ``run`` inlined: one frame less per level of a nest
+            for inner in op.body:
+                body_state = step(inner, body_state)
+            body_out = body_state
         finally:
             self._loops.pop()
         return body_out, continues, breaks, after_head
@@ -721,6 +728,9 @@ def _judge(events: frozenset[Event]) -> Status:
     if unknown:
         return Status.UNKNOWN if not bound_somewhere or missing else Status.BOUND
     return Status.MAYBE if bound_somewhere else Status.UNBOUND
+
+
+_UNREAD = object()  # a loop whose closed form has not been read yet
 
 
 def _leave(exits: list[State]) -> State:
