@@ -144,4 +144,4 @@ class SummaryTable:
 
 
 def _values(footprint: Footprint, get: Callable[[str], Events]) -> tuple[Events, ...]:
-    return tuple(get(name) for name in footprint.names)
+    return tuple(map(get, footprint.names))
