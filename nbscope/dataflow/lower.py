@@ -61,7 +61,6 @@ NodeHandler = Callable[..., None]
 _MODULE, _COMPREHENSION = ScopeKind.MODULE, ScopeKind.COMPREHENSION
 
 
-
 class _Guarded:
     """The context ``Lowering.guard`` returns (a class, not a generator: it is entered
     for every ``if``, loop and ``try``)."""
