@@ -356,7 +356,7 @@ class Replay:
         key of ``_transfers`` that holds it; None where it cannot."""
         if state.dead:
             return None
-        shape = self._shapes[op] if op in self._shapes else loop_shape(op, self._shapes)
+        shape = loop_shape(op, self._shapes)
         if (shape is None or (shape.raises and self._catchers)
                 or may_call_function(shape, state)):
             return None

@@ -125,13 +125,7 @@ class Transfer:
     dead: bool  # no path takes this way out
 
     def apply(self, state: State) -> State:
-        layers = []
-        for layer, changes in zip(state.layers, self.changes, strict=True):
-            after = layer.copy()
-            for name, (keep, added) in changes.items():
-                after.set(name, layer.get(name) | added if keep else added)
-            layers.append(after)
-        return State(layers, state.certain and self.certain, state.dead or self.dead)
+        return self.apply_in_place(state.copy())
 
     def apply_in_place(self, state: State) -> State:
         """``apply`` on a state no one else holds, changing it."""
@@ -189,16 +183,11 @@ class LoopTransfers:
                 return None
         body, head, *rest = ways
         ways_back = [way for way in (body, *rest[:len(continues)]) if not way.dead]
-        back: list[dict[str, frozenset[Event]]]
-        if len(ways_back) == 1:  # the usual loop: no ``continue``
-            back = [{name: events for name, (_, events) in changes.items()}
-                    for changes in ways_back[0].changes]  # type: ignore[union-attr]
-        else:
-            back = [{} for _ in range(layers)]
-            for way in ways_back:
-                for own, changes in zip(back, way.changes, strict=True):  # type: ignore[union-attr]
-                    for name, (_, events) in changes.items():
-                        own[name] = own[name] | events if name in own else events
+        back: list[dict[str, frozenset[Event]]] = [{} for _ in range(layers)]
+        for way in ways_back:
+            for own, changes in zip(back, way.changes, strict=True):  # type: ignore[union-attr]
+                for name, (_, events) in changes.items():
+                    own[name] = own[name] | events if name in own else events
         return cls(body, tuple(rest[:len(continues)]),  # type: ignore[arg-type]
                    tuple(rest[len(continues):]), head,  # type: ignore[arg-type]
                    tuple(back), all(way.certain for way in ways_back))  # type: ignore[union-attr]
