@@ -273,7 +273,7 @@ def _batch_collector(batch: bool) -> Iterator[None]:
     objects made before the run (modules, tables) are frozen out of its way. The
     process's own settings come back afterwards, for callers of ``main``.
     """
-    if not batch:
+    if not batch or not _generational_gc():
         yield
         return
     thresholds = gc.get_threshold()
@@ -285,7 +285,14 @@ def _batch_collector(batch: bool) -> Iterator[None]:
         gc.unfreeze()
 
 
+def _generational_gc() -> bool:
+    """CPython's collector has generations to tune; another interpreter's (PyPy's) may not."""
+    return all(hasattr(gc, name) for name in ("get_threshold", "freeze"))
+
+
 def _tune_collector() -> None:
+    if not _generational_gc():
+        return
     gc.freeze()
     gc.set_threshold(*_BATCH_GC_THRESHOLD)
 

@@ -65,3 +65,20 @@ def test_a_batch_run_gives_the_collector_back(capsys) -> None:
     main(["check", "--no-cache", str(NOTEBOOK), str(REPO / "notebooks" / "missing_import.ipynb")])
     capsys.readouterr()
     assert (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()) == before
+
+
+def test_a_batch_run_on_a_collector_without_generations(monkeypatch, capsys) -> None:
+    """PyPy's collector has no thresholds to tune or objects to freeze: a batch run there
+    checks the notebooks as CPython does, leaving the collector alone."""
+    import gc
+
+    from nbscope.cli import main
+
+    paths = [str(NOTEBOOK), str(REPO / "notebooks" / "missing_import.ipynb")]
+    main(["check", "--no-cache", *paths])
+    expected = capsys.readouterr().out
+    for name in ("get_threshold", "set_threshold", "freeze", "unfreeze"):
+        monkeypatch.delattr(gc, name)
+    status = main(["check", "--no-cache", *paths])
+    assert capsys.readouterr().out == expected
+    assert status == 1
