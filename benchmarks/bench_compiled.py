@@ -67,15 +67,16 @@ def build(target: Path, patterns: list[str]) -> None:
     print(f"built in {time.perf_counter() - start:.0f} s", flush=True)
 
 
-def timed(argv: list[str], cwd: Path) -> tuple[float, float, bytes]:
+def timed(argv: list[str], cwd: Path,
+          env: dict[str, str] | None = None) -> tuple[float, float, bytes]:
     """Wall and CPU seconds of one run of ``argv`` in ``cwd``, and what it printed."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(argv, cwd=cwd, capture_output=True, check=False)
+    done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, check=False)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1, 2):
-        sys.exit(f"bench_compiled: {argv[:4]} failed: {done.stderr.decode()[-500:]}")
+        sys.exit(f"{Path(sys.argv[0]).stem}: {argv[:4]} failed: {done.stderr.decode()[-500:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu, done.stdout
 
