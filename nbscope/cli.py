@@ -287,7 +287,8 @@ def _batch_collector(batch: bool) -> Iterator[None]:
 
 def _generational_gc() -> bool:
     """CPython's collector has generations to tune; another interpreter's (PyPy's) may not."""
-    return all(hasattr(gc, name) for name in ("get_threshold", "freeze"))
+    return all(hasattr(gc, name)
+               for name in ("get_threshold", "set_threshold", "freeze", "unfreeze"))
 
 
 def _tune_collector() -> None:
