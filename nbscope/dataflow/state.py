@@ -9,7 +9,7 @@ afterwards and starting a new cell cost what changed, not the namespace size;
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from .ir import INITIAL, Event
 
@@ -60,6 +60,13 @@ class Layer:
         for level in self.levels:
             names.update(level)
         return names
+
+    def items(self) -> Iterable[tuple[str, frozenset[Event]]]:
+        """Each name the layer holds apart from its default, with its events (a layer
+        no copy has frozen yet holds them all in its delta)."""
+        if not self.levels:
+            return self.delta.items()
+        return ((name, self.get(name)) for name in self.names())
 
     def copy(self) -> Layer:
         if len(self.delta) > _FLATTEN_AT:

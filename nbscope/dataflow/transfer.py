@@ -130,7 +130,7 @@ class Transfer:
     def apply_in_place(self, state: State) -> State:
         """``apply`` on a state no one else holds, changing it."""
         for layer, changes in zip(state.layers, self.changes, strict=True):
-            delta, get = layer.delta, layer.get
+            delta, get = layer.delta, layer.get  # ``Layer.set`` is a write to the delta
             for name, (keep, added) in changes.items():
                 delta[name] = get(name) | added if keep else added
         state.certain = state.certain and self.certain
@@ -148,10 +148,7 @@ def read_transfer(after: State, layers: int) -> Transfer | None:
         if layer.default != _MARKED:
             return None
         touched: dict[str, Change] = {}
-        # A marked state's names are in its delta until a copy freezes them.
-        items = (layer.delta.items() if not layer.levels
-                 else ((name, layer.get(name)) for name in layer.names()))
-        for name, events in items:
+        for name, events in layer.items():
             if events is not _MARKED and events != _MARKED:
                 touched[name] = (True, events - _MARKED) if MARK in events else (False, events)
         changes.append(touched)
@@ -203,9 +200,7 @@ class LoopTransfers:
         for layer, added in zip(head.layers, self.back, strict=True):
             delta, get = layer.delta, layer.get
             for name, events in added.items():
-                before = delta.get(name)
-                if before is None:
-                    before = get(name)
+                before = get(name)
                 if not events <= before:
                     delta[name] = before | events
                     grew = True
