@@ -83,37 +83,42 @@ ALIAS_POSITIONS = ("for _alias in node.names:\n"
                    "node.end_lineno, node.end_col_offset\n")
 
 
-def interpreter_version(python: str) -> tuple[int, int]:
-    done = subprocess.run([python, "-c", "import sys; print(*sys.version_info[:2])"],
-                          capture_output=True, text=True, check=True)
-    major, minor = done.stdout.split()
-    return int(major), int(minor)
+# What the interpreter is, what it lacks of nbscope's dependencies, and its version.
+PROBE = """\
+import importlib.util, json, sys
+print(json.dumps({"implementation": sys.implementation.name,
+                  "missing": [m for m in ("nbformat", "asttokens", "IPython")
+                              if importlib.util.find_spec(m) is None],
+                  "msgspec": importlib.util.find_spec("msgspec") is not None,
+                  "version": sys.version_info[:2], "text": " ".join(sys.version.split())}))
+"""
 
 
-def check_environment(pypy: str) -> None:
-    probe = ("import importlib.util as u, sys; "
-             "print(sys.implementation.name, *[m for m in ('nbformat', 'asttokens', 'IPython')"
-             " if u.find_spec(m) is None], '|', u.find_spec('msgspec') is not None)")
+def check_environment(pypy: str) -> tuple[tuple[int, int], str]:
+    """The PyPy's Python version and its description; exits when it cannot run the copy."""
     try:
-        done = subprocess.run([pypy, "-c", probe], capture_output=True, text=True)
+        done = subprocess.run([pypy, "-c", PROBE], capture_output=True, text=True)
     except OSError as error:
         sys.exit(f"bench_pypy: cannot run {pypy}: {error.strerror}")
     if done.returncode != 0:
         sys.exit(f"bench_pypy: {pypy} does not run: {done.stderr.strip()[-300:]}")
-    before, has_msgspec = done.stdout.split("|")
-    implementation, *missing = before.split()
-    if implementation != "pypy":
-        sys.exit(f"bench_pypy: {pypy} is {implementation}, not PyPy")
-    if missing:
-        sys.exit(f"bench_pypy: {pypy} lacks {', '.join(missing)}: "
+    found = json.loads(done.stdout)
+    version = (found["version"][0], found["version"][1])
+    if found["implementation"] != "pypy":
+        sys.exit(f"bench_pypy: {pypy} is {found['implementation']}, not PyPy")
+    if found["missing"]:
+        sys.exit(f"bench_pypy: {pypy} lacks {', '.join(found['missing'])}: "
                  f"`{pypy} -m pip install nbformat asttokens 'ipython<9'`")
-    if has_msgspec.strip() == "True" and interpreter_version(pypy) < (3, 10):
+    if found["msgspec"] and version < (3, 10):
         sys.exit(f"bench_pypy: uninstall msgspec from {pypy}'s environment (its typed "
                  "decoder reads annotations the 3.9 copy turns into strings)")
+    return version, found["text"]
 
 
-class _Unions(ast.NodeTransformer):
-    """``A | B`` of classes outside annotations becomes ``(A, B)``."""
+class _For39(ast.NodeTransformer):
+    """A module's rewrites for Python 3.9: ``A | B`` of classes outside annotations
+    becomes ``(A, B)``, and the import handlers give aliases their statement's
+    position."""
 
     def __init__(self, classes: set[str]) -> None:
         self.classes = classes
@@ -172,7 +177,7 @@ def copy_for_3_9(package: Path, build: Path) -> None:
                    if isinstance(node, ast.ClassDef))
     future = ast.parse("from __future__ import annotations").body
     for path, tree in trees.items():
-        rewrite = _Unions(classes)
+        rewrite = _For39(classes)
         tree = rewrite.visit(tree)
         has_future = any(isinstance(s, ast.ImportFrom) and s.module == "__future__"
                          for s in tree.body)
@@ -189,13 +194,13 @@ def copy_for_3_9(package: Path, build: Path) -> None:
     # The name-site helper reads an alias's position; the rewrite above gave aliases one.
 
 
-def make_copy(build: Path, pypy: str) -> None:
+def make_copy(build: Path, version: tuple[int, int]) -> None:
     if build.exists():
         shutil.rmtree(build)
     build.mkdir(parents=True)
     shutil.copytree(REPO_ROOT / "nbscope", build / "nbscope",
                     ignore=shutil.ignore_patterns("__pycache__"))
-    if interpreter_version(pypy) < (3, 10):
+    if version < (3, 10):
         copy_for_3_9(build / "nbscope", build)
 
 
@@ -243,9 +248,9 @@ def main(argv: list[str] | None = None) -> int:
     if not corpus.is_dir():
         print(f"bench_pypy: no corpus at {corpus}", file=sys.stderr)
         return 2
-    check_environment(args.pypy)
+    version, description = check_environment(args.pypy)
     build = (args.build or Path(tempfile.mkdtemp(prefix="nbscope-pypy-"))).resolve()
-    make_copy(build, args.pypy)
+    make_copy(build, version)
     notebooks = find_notebooks(corpus)
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
         listing.write("\n".join(map(str, notebooks)) + "\n")
@@ -271,10 +276,8 @@ def main(argv: list[str] | None = None) -> int:
     os.unlink(listing.name)
     (found_c, syntax_c), (found_p, syntax_p) = (findings(reports[name]) for name in
                                                 ("nbscope-cpython", "nbscope-pypy"))
-    version = subprocess.run([args.pypy, "-c", "import sys; print(sys.version)"],
-                             capture_output=True, text=True).stdout.split("\n")
     print(f"{len(notebooks)} notebooks; min and median of {args.repeat} runs; CPython "
-          f"{sys.version.split()[0]}; PyPy: {' '.join(v.strip() for v in version)}")
+          f"{sys.version.split()[0]}; PyPy: {description}")
     # Medians: on a shared machine the floor's fastest run can be far off its others.
     floor = statistics.median(times["floor-cpython"])
     print(f"{'':16s} {'wall min':>9s} {'median':>8s} {'median / CPython floor':>23s}")
